@@ -1,0 +1,57 @@
+/*
+ * kernel.h: the kernel's cross-file declarations, grouped by the file that
+ * defines them (as in xv6's defs.h). Headers for one subsystem's data
+ * structures (thread.h, vm.h, ...) sit beside their .c files.
+ */
+#ifndef KERNEL_H
+#define KERNEL_H
+
+#include <stdarg.h>
+#include <mica/types.h>
+#include <mica/error.h>
+
+#define MICA_VERSION    "0.1"
+
+/* Where the kernel image is linked, and where all physical memory is mapped. */
+#define KERNEL_VMA      0xFFFFFFFF80000000UL
+#define DIRECT_MAP      0xFFFF800000000000UL
+#define PAGE_SIZE       4096UL
+
+#define ARRAY_SIZE(a)   (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a)  (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
+#define MIN(a, b)       ((a) < (b) ? (a) : (b))
+#define MAX(a, b)       ((a) > (b) ? (a) : (b))
+
+/* Physical address of a direct-mapped kernel pointer, and back. */
+#define P2V(pa)         ((void *)((uint64_t)(pa) + DIRECT_MAP))
+#define V2P(va)         ((uint64_t)(va) - DIRECT_MAP)
+/* Physical address of a symbol in the kernel image. */
+#define KIMG2P(va)      ((uint64_t)(va) - KERNEL_VMA)
+
+/* Symbols from kernel.ld. */
+extern char _kernel_phys_start[], _kernel_phys_end[];
+extern char _text_start[], _text_end[], _rodata_start[], _rodata_end[];
+extern char _data_start[], _data_end[], _kernel_end[];
+
+/* kprintf.c */
+int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int kvprintf(const char *fmt, va_list ap);
+
+/* panic.c */
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void backtrace_from(uint64_t rbp);
+void poweroff(int status) __attribute__((noreturn));
+#define assert(e) \
+    ((e) ? (void)0 : panic("assert: %s at %s:%d in %s()", #e, __FILE__, __LINE__, __func__))
+
+/* arch/x86_64/serial.c */
+void serial_init(void);
+void serial_putc(char c);
+int serial_getc(void);              /* -1 when no byte is waiting */
+void serial_drain(void);            /* wait until every byte has left the UART */
+
+/* lib/string.c and lib/format.c (also linked into the user library) */
+#include "lib/klib.h"
+
+#endif
