@@ -36,6 +36,9 @@ KERNEL_OBJS := \
 	$B/kernel/arch/x86_64/boot.o \
 	$B/kernel/arch/x86_64/serial.o \
 	$B/kernel/main.o \
+	$B/kernel/multiboot.o \
+	$B/kernel/cmdline.o \
+	$B/kernel/ktest.o \
 	$B/kernel/kprintf.o \
 	$B/kernel/panic.o \
 	$B/kernel/lib/string.o \

@@ -45,6 +45,12 @@ void poweroff(int status) __attribute__((noreturn));
 #define assert(e) \
     ((e) ? (void)0 : panic("assert: %s at %s:%d in %s()", #e, __FILE__, __LINE__, __func__))
 
+/* cmdline.c */
+void cmdline_parse(const char *s);
+const char *cmdline_get(const char *key);
+long cmdline_int(const char *key, long def, long min, long max);
+bool cmdline_has(const char *key, const char *item);
+
 /* arch/x86_64/serial.c */
 void serial_init(void);
 void serial_putc(char c);
