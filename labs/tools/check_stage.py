@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -74,7 +75,9 @@ def grade(tree: Path, lab: int, emu: str, timeout: int) -> Grade | str:
     max_score = sum(t.get("max_score", 0) for t in tests)
     score = data.get("score", sum(t.get("score", 0) for t in tests))
     failed = [t for t in tests if t.get("status") == "failed" or t.get("score", 0) < t.get("max_score", 0)]
-    last = log.rstrip().splitlines()[-1] if log.strip() else ""
+    # The grader's last line, before make's own "make: *** ... Error 1".
+    lines = [l for l in log.rstrip().splitlines() if not re.match(r"make(\[\d+\])?: ", l)]
+    last = lines[-1] if lines else ""
     if not last.startswith("Score:"):
         return f"make grade LAB={lab}: the last line is not 'Score: X/Y' but {last!r}"
     return Grade(score, max_score, failed, secs, log)
