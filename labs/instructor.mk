@@ -7,6 +7,7 @@
 #                                   lab with explanations, passes the labs before it
 #   make gradescope LAB=N           build/gradescope/mica-autograder.zip (EXTRA=DIR adds hidden tests)
 #   make markers                    list every marked region with its lab and exercise
+#   make gradetables                refresh the grading tables in the handouts from the grader
 
 STAGE := $(PYTHON) labs/tools/stage.py
 LABS  ?= 1-7
@@ -30,3 +31,9 @@ gradescope:
 	$(PYTHON) labs/tools/gradescope.py --lab $(LAB) $(if $(EXTRA),--extra $(EXTRA)) --out $B/gradescope
 
 .PHONY: stage branches markers check-stage gradescope
+
+# The grading tables in handouts/labN-*.md, rewritten from the grader's @grade markers.
+gradetables:
+	$(PYTHON) labs/tools/gradetable.py --update
+
+.PHONY: gradetables

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -95,17 +96,28 @@ def zero(config: dict, why: str, log: str = "") -> dict:
             "stdout_visibility": config["stdout_visibility"], "tests": []}
 
 
-def finish(data: dict, config: dict, seconds: float, log: str) -> dict:
-    """Gradescope settings on the grader's results."""
+def hidden_names(extra: Path) -> set[str]:
+    """Names of the test functions in the hidden test files (without test_)."""
+    names = set()
+    for p in extra.rglob("*.py") if extra.is_dir() else []:
+        names |= set(re.findall(r"^\s*def test_(\w+)\s*\(", p.read_text(errors="replace"), re.M))
+    return names
+
+
+def finish(data: dict, config: dict, seconds: float, log: str, hidden_tests: set[str]) -> dict:
+    """Gradescope settings on the grader's results. A test is hidden when the
+    grader tagged it "extra"/"hidden" or it is defined in the hidden test files."""
     for t in data.get("tests", []):
-        hidden = HIDDEN_TAGS & set(t.get("tags", []))
+        name = (t.get("extra_data") or {}).get("test") or t.get("name", "")
+        hidden = HIDDEN_TAGS & set(t.get("tags", [])) or name.removeprefix("test_") in hidden_tests
         t["visibility"] = config["hidden_tests"] if hidden else config["visibility"]
     data["visibility"] = config["visibility"]
     data["stdout_visibility"] = config["stdout_visibility"]
     data["execution_time"] = round(seconds, 1)
     score_line = next((l for l in reversed(log.splitlines()) if l.startswith("Score:")), "")
-    data.setdefault("output", f"Lab {config['lab']}: {score_line or 'graded'} "
-                              f"(staged from {config.get('source', 'the course tree')}).")
+    if not data.get("output"):
+        data["output"] = (f"Lab {config['lab']}: {score_line or 'graded'} "
+                          f"(staged from {config.get('source', 'the course tree')}).")
     return data
 
 
@@ -141,7 +153,7 @@ def main() -> int:
         data = json.loads(results.read_text())
     except (OSError, ValueError):
         return write(zero(config, f"The grader wrote no results (exit {rc}).", glog))
-    return write(finish(data, config, time.monotonic() - t0, glog))
+    return write(finish(data, config, time.monotonic() - t0, glog, hidden_names(src / "extra")))
 
 
 if __name__ == "__main__":

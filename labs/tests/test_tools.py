@@ -53,7 +53,7 @@ grade: all
 """
 
 # Passes lab N's test when LAB<N>_DONE is in the build; one test per file
-# of --extra DIR, tagged "extra".
+# of --extra DIR (untagged: the autograder knows them by name).
 FAKE_GRADER = """\
 import argparse, json, pathlib, sys
 ap = argparse.ArgumentParser()
@@ -64,13 +64,13 @@ a = ap.parse_args()
 text = pathlib.Path("build/kernel.txt").read_text()
 tests = []
 def add(name, ok, tags, why):
-    tests.append({"name": name, "score": 5 if ok else 0, "max_score": 5,
+    tests.append({"name": name, "extra_data": {"test": name}, "score": 5 if ok else 0, "max_score": 5,
                   "status": "passed" if ok else "failed", "output": "" if ok else why, "tags": tags})
 word = f"LAB{a.lab}_DONE"
 add(f"lab{a.lab}_works", word in text, [f"lab{a.lab}"], f"expected {word} in the build, not seen")
 if a.extra:
     for p in sorted(pathlib.Path(a.extra).iterdir()):
-        add(p.stem, True, [f"lab{a.lab}", "extra"], "")
+        add(p.stem.removeprefix("test_"), True, [f"lab{a.lab}"], "")
 out = pathlib.Path("build/grade"); out.mkdir(parents=True, exist_ok=True)
 score = sum(t["score"] for t in tests); total = sum(t["max_score"] for t in tests)
 (out / "results.json").write_text(json.dumps({"score": score, "tests": tests}))
@@ -195,13 +195,13 @@ def student_tree(course: Path, tmp: Path, solved: bool) -> Path:
 def test_gradescope_grades_with_the_pristine_grader_and_hidden_tests(course: Path, tmp_path: Path):
     extra = tmp_path / "hidden"
     extra.mkdir()
-    (extra / "test_secret.py").write_text("# hidden\n")
+    (extra / "test_secret.py").write_text("def test_secret(run):\n    pass\n")
     tree = student_tree(course, tmp_path, solved=True)
     files = {p.relative_to(tree).as_posix(): p.read_text() for p in tree.rglob("*") if p.is_file()}
     res = autograde(course, tmp_path, files, extra)
     assert res["score"] == 10
     vis = {t["name"]: t["visibility"] for t in res["tests"]}
-    assert vis == {"lab2_works": "visible", "test_secret": "after_due_date"}
+    assert vis == {"lab2_works": "visible", "secret": "after_due_date"}
     assert res["stdout_visibility"] == "visible" and "execution_time" in res
 
 
@@ -230,20 +230,21 @@ def test_ci_report_writes_summary_and_classroom_result(tmp_path: Path, monkeypat
     results = tmp_path / "results.json"
     results.write_text(json.dumps({"score": 3, "tests": [
         {"name": "banner", "score": 3, "max_score": 3, "status": "passed", "output": ""},
-        {"name": "page_fault_cr2", "score": 0, "max_score": 4, "status": "failed",
+        {"name": "lab1 page_fault_cr2: a page fault reports CR2", "score": 0, "max_score": 4, "status": "failed",
          "output": "expected cr2=0xdead000, saw cr2=0x0"}]}))
     summary, output = tmp_path / "summary.md", tmp_path / "output"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     monkeypatch.setenv("GITHUB_OUTPUT", str(output))
     assert ci_report.main(["ci_report", str(results)]) == 0
     md = summary.read_text()
-    assert "Mica grade: 3/7" in md and "| `page_fault_cr2` | 0/4 | **failed** |" in md
+    assert "Mica grade: 3/7" in md and "| `lab1 page_fault_cr2: a page fault reports CR2` | 0/4 | **failed** |" in md
     assert "saw cr2=0x0" in md
     key, _, blob = output.read_text().strip().partition("=")
     data = json.loads(base64.b64decode(blob))
     assert key == "result" and data["version"] == 1 and data["status"] == "fail"
     assert data["max_score"] == 7 and [t["score"] for t in data["tests"]] == [3, 0]
     assert data["tests"][1]["message"].startswith("expected cr2")
+    assert data["tests"][1]["test_code"] == "make grade T=page_fault_cr2"
 
 
 def test_ci_report_fails_without_results(tmp_path: Path):
