@@ -317,3 +317,20 @@ def test_every_manifest_is_well_formed():
         assert [e["number"] for e in m["exercises"]] == list(range(1, len(m["exercises"]) + 1))
         assert m["tests"]["tag"] == f"lab{lab}"
         assert all(p < lab for p in m["prerequisites"])
+
+
+def test_handout_index_is_current():
+    """handouts/README.md is what the stager generates for the full course."""
+    expected = stage.handouts_index(stage.load_manifests(ROOT), 7)
+    assert (ROOT / "handouts/README.md").read_text() == expected, \
+        "regenerate: python3 -c 'import stage; ...' (see labs/README.md, 'Handouts')"
+
+
+def test_ready_handouts_ask_the_manifest_questions():
+    """The questions in answers/labN.md (from the manifest) are the handout's."""
+    for lab, m in stage.load_manifests(ROOT).items():
+        text = (ROOT / m["handout"]).read_text()
+        for q in m["questions"]:
+            assert q in text, f"{m['handout']} lacks the manifest's question: {q[:60]}..."
+        for e in m["exercises"]:
+            assert e["title"] in text, f"{m['handout']} lacks exercise {e['number']}: {e['title']}"
