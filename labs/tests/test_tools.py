@@ -237,7 +237,7 @@ def test_ci_report_writes_summary_and_classroom_result(tmp_path: Path, monkeypat
     monkeypatch.setenv("GITHUB_OUTPUT", str(output))
     assert ci_report.main(["ci_report", str(results)]) == 0
     md = summary.read_text()
-    assert "Mica grade: 3/7" in md and "| `lab1 page_fault_cr2: a page fault reports CR2` | 0/4 | **failed** |" in md
+    assert "Mica grade: 3/7" in md and "| `page_fault_cr2` | a page fault reports CR2 | 0/4 | **failed** |" in md
     assert "saw cr2=0x0" in md
     key, _, blob = output.read_text().strip().partition("=")
     data = json.loads(base64.b64decode(blob))

@@ -56,10 +56,12 @@ def markdown(results: dict) -> str:
     got = sum(t.get("score", 0) for t in tests)
     total = sum(t.get("max_score", 0) for t in tests)
     score = results.get("score", got)
-    lines = [f"## Mica grade: {score:g}/{total:g}", "", "| Test | Points | Result |", "|---|---:|---|"]
+    lines = [f"## Mica grade: {score:g}/{total:g}", "",
+             "| Test (`make grade T=...`) | What it checks | Points | Result |", "|---|---|---:|---|"]
     for t in tests:
         ok = t.get("status") == "passed"
-        lines.append(f"| `{t.get('name', '?')}` | {t.get('score', 0):g}/{t.get('max_score', 0):g} "
+        title = t.get("name", "?").partition(": ")[2]
+        lines.append(f"| `{test_name(t)}` | {title} | {t.get('score', 0):g}/{t.get('max_score', 0):g} "
                      f"| {'passed' if ok else '**failed**'} |")
     failures = [t for t in tests if t.get("status") != "passed"]
     for t in failures:
