@@ -119,13 +119,24 @@ docs: deps
 	@echo "docs: $B/docs/html/index.html"
 
 unit: deps
-	$(PYTHON) -m pytest -q grader/unit
+	$(PYTHON) -m pytest -q $(wildcard grader/unit labs/tests)
 
 test: deps all
 	$(MAKE) unit
 	$(MAKE) grade EMU=qemu
 	$(MAKE) grade EMU=bochs LAB=1
 	$(MAKE) docs
+
+# ---- labs: hand-in for students; staging and course set-up for instructors ----
+# A staged student tree carries labs/lab.mk (LAB ?= its lab); the instructor's
+# tree carries labs/instructor.mk (stage, branches, check-stage, gradescope).
+-include labs/lab.mk
+-include labs/instructor.mk
+
+handin:
+	@sh labs/tools/handin.sh "$(LAB)"
+
+.PHONY: handin
 
 deps:
 	@sh labs/tools/install-deps.sh
