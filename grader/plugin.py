@@ -24,7 +24,6 @@ import fnmatch
 import os
 import re
 import sys
-import time
 from pathlib import Path
 from typing import Iterator
 
@@ -137,6 +136,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
                            "its boots' own timeouts should have ended it first")
 
 
+XDIST_HEADER = re.compile(r"^\[gw\d+\] \w+ -- Python .*\n", re.MULTILINE)
+
+
 class Collector:
     """In the controlling process: merge each test's phase reports into one
     TestResult and keep <grade-dir>/tests.json current."""
@@ -167,7 +169,8 @@ class Collector:
         if report.failed:
             r.passed = False
             phase = "" if report.when == "call" else f"(in test {report.when}) "
-            r.output += ("\n" if r.output else "") + phase + report.longreprtext.strip()
+            text = XDIST_HEADER.sub("", report.longreprtext).strip()
+            r.output += ("\n" if r.output else "") + phase + text
         if report.when == "teardown":
             self.finish(report.nodeid)
 

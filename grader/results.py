@@ -101,6 +101,18 @@ def gradescope(results: list[TestResult], seconds: float, output: str = "") -> d
             "tests": tests}
 
 
+def classroom(results: list[TestResult]) -> dict:
+    """GitHub Classroom's autograding result (what autograding-command-grader
+    emits, before base64), one entry per test."""
+    results = ordered(results)
+    got, total = totals(results)
+    return {"version": 1, "status": "pass" if got == total else "fail", "max_score": total,
+            "tests": [{"name": f"lab{r.lab} {r.name}", "status": "pass" if r.passed else "fail",
+                       "score": r.score, "message": r.output or None,
+                       "test_code": f"make grade T={r.name}", "filename": r.nodeid.split("::")[0],
+                       "line_no": None, "duration": round(r.seconds * 1000)} for r in results]}
+
+
 def junit_xml(results: list[TestResult], seconds: float) -> str:
     """A JUnit XML report: one testsuite per lab."""
     results = ordered(results)
