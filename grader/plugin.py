@@ -24,6 +24,7 @@ import fnmatch
 import os
 import re
 import sys
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -32,7 +33,7 @@ import pytest
 from grader.emulator import Backend, backend
 from grader.machine import Boot, Machine, Run
 from grader.match import GradeFailure
-from grader.results import TestResult, save_results
+from grader.results import TestResult, gradescope, save_results, write_json
 from grader.symbols import Symbols
 
 DEFAULT_TEST_TIMEOUT = 300.0     # hard per-test limit when a test names none
@@ -55,7 +56,8 @@ def pytest_configure(config: pytest.Config) -> None:
     for line in ("lab(n): the lab a graded test belongs to",
                  "points(p): what a graded test is worth",
                  "title(text): one line saying what a graded test checks",
-                 "boot(spec): the grader.machine.Boot whose run the `run` fixture gives"):
+                 "boot(spec): the grader.machine.Boot whose run the `run` fixture gives",
+                 "visibility(v): Gradescope visibility of the result (hidden tests)"):
         config.addinivalue_line("markers", line)
     if not hasattr(config, "workerinput"):
         config.pluginmanager.register(Collector(config), "mica-collector")
@@ -125,7 +127,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
                                ("mica.lab", _marker_arg(item, "lab")),
                                ("mica.points", _marker_arg(item, "points")),
                                ("mica.title", _marker_arg(item, "title") or item.name),
-                               ("mica.index", item.stash.get(INDEX, 0))]
+                               ("mica.index", item.stash.get(INDEX, 0)),
+                               ("mica.visibility", _marker_arg(item, "visibility") or "visible")]
     exc = call.excinfo
     if exc is None or not report.failed:
         return
@@ -145,6 +148,8 @@ class Collector:
 
     def __init__(self, config: pytest.Config) -> None:
         self.path = grade_dir(config) / "tests.json"
+        self.gradescope = grade_dir(config) / "results.json"
+        self.started = time.monotonic()
         self.pending: dict[str, TestResult] = {}
         self.done: list[TestResult] = []
         self.verbose = config.getoption("verbose") > 0
@@ -161,7 +166,8 @@ class Collector:
             r = self.pending[report.nodeid] = TestResult(
                 name=props["mica.name"], lab=int(props["mica.lab"]), title=props["mica.title"],
                 max_score=float(props["mica.points"]), passed=True, nodeid=report.nodeid,
-                index=int(props.get("mica.index", 0)))
+                index=int(props.get("mica.index", 0)),
+                visibility=str(props.get("mica.visibility", "visible")))
         r.seconds += report.duration
         for key, value in report.user_properties:
             if key == "mica.transcript" and value not in r.transcripts:
@@ -178,6 +184,9 @@ class Collector:
         r = self.pending.pop(nodeid)
         self.done.append(r)
         save_results(self.path, self.done)
+        # Partial results, in case the whole run is killed (Gradescope's limit).
+        write_json(self.gradescope, gradescope(self.done, time.monotonic() - self.started,
+                                               "partial results: the run did not finish"))
         mark = "PASS" if r.passed else "FAIL"
         print(f"[{len(self.done)}] lab{r.lab} {r.name} {mark} {r.seconds:.1f}s",
               file=sys.stderr, flush=True)

@@ -25,6 +25,7 @@ class TestResult:
     transcripts: list[str] = field(default_factory=list)
     nodeid: str = ""
     index: int = 0              # collection order, for a stable listing
+    visibility: str = "visible"     # Gradescope: visible, hidden, after_due_date, after_published
 
     @property
     def score(self) -> float:
@@ -93,7 +94,7 @@ def gradescope(results: list[TestResult], seconds: float, output: str = "") -> d
             "status": "passed" if r.passed else "failed",
             "output": text,
             "tags": [f"lab{r.lab}"],
-            "visibility": "visible",
+            "visibility": r.visibility,
             "extra_data": {"test": r.name, "seconds": round(r.seconds, 2)},
         })
     return {"score": got, "execution_time": round(seconds, 2), "output": output,
