@@ -118,8 +118,12 @@ def main(argv: list[str] | None = None) -> int:
                      " (test names are listed by `make grade`)")
     if rc not in (PYTEST_OK, PYTEST_FAILED):
         return error(f"pytest exited with status {rc} (not a test failure)", log)
+    undeclared = [r.nodeid for r in found if r.lab == 0]
+    if undeclared:
+        return error("tests without @grade(lab=..., points=..., title=...): " + ", ".join(undeclared))
     if rc == PYTEST_FAILED and all(r.passed for r in found):
-        return error("pytest reported a failure outside the graded tests", log)
+        return error("pytest failed outside the graded tests (a test file that does not "
+                     "import or collect?)", log)
 
     lines = res.summary_lines(found)
     print("\n".join(lines))
