@@ -38,7 +38,7 @@ KTEST(trap_bp, KTEST_AFTER_TRAPS)
     };
     kprintf("set:");
     for (int i = 0; i < 14; i++)
-        kprintf(" %s=%016lx", names[i], 0x0101010101010101UL * (i + 1));
+        kprintf(" %s=0x%016lx", names[i], 0x0101010101010101UL * (i + 1));
     kprintf("\n");
 
     __asm__ volatile(
@@ -80,7 +80,7 @@ KTEST(trap_bp, KTEST_AFTER_TRAPS)
 
     kprintf("after:");
     for (int i = 0; i < 14; i++)
-        kprintf(" %s=%016lx", names[i], bp_after[i]);
+        kprintf(" %s=0x%016lx", names[i], bp_after[i]);
     kprintf("\n");
     kprintf("resumed=1\n");
 }

@@ -11,7 +11,7 @@
  * The dump is a block of lines starting "trap: " (the grader reads them):
  *   trap: vector 14 (#PF page fault) err=0x2 rip=0x... cs=0x8 rflags=0x... rsp=0x... ss=0x10
  *   trap: cr2=0x... (not present, write, kernel, data)        <- #PF only
- *   trap: rax=0x... rbx=0x... rcx=0x... rdx=0x...             <- then all registers
+ *   trap: rax=0x0000000000000013 rbx=0x... rcx=0x... rdx=0x...  <- all registers, and cr3
  */
 #include "kernel.h"
 #include "arch/x86_64/x86.h"
@@ -71,10 +71,10 @@ void trap_dump(const struct trapframe *tf)
                 tf->err & PF_USER ? "user" : "kernel",
                 tf->err & PF_FETCH ? "instruction fetch" : "data",
                 tf->err & PF_RSVD ? ", reserved bit set" : "");
-    kprintf("trap: rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n", tf->rax, tf->rbx, tf->rcx, tf->rdx);
-    kprintf("trap: rsi=%016lx rdi=%016lx rbp=%016lx r8=%016lx\n", tf->rsi, tf->rdi, tf->rbp, tf->r8);
-    kprintf("trap: r9=%016lx r10=%016lx r11=%016lx r12=%016lx\n", tf->r9, tf->r10, tf->r11, tf->r12);
-    kprintf("trap: r13=%016lx r14=%016lx r15=%016lx cr3=%016lx\n", tf->r13, tf->r14, tf->r15, read_cr3());
+    kprintf("trap: rax=0x%016lx rbx=0x%016lx rcx=0x%016lx rdx=0x%016lx\n", tf->rax, tf->rbx, tf->rcx, tf->rdx);
+    kprintf("trap: rsi=0x%016lx rdi=0x%016lx rbp=0x%016lx r8=0x%016lx\n", tf->rsi, tf->rdi, tf->rbp, tf->r8);
+    kprintf("trap: r9=0x%016lx r10=0x%016lx r11=0x%016lx r12=0x%016lx\n", tf->r9, tf->r10, tf->r11, tf->r12);
+    kprintf("trap: r13=0x%016lx r14=0x%016lx r15=0x%016lx cr3=0x%016lx\n", tf->r13, tf->r14, tf->r15, read_cr3());
 }
 
 /*
