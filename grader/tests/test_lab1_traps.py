@@ -203,6 +203,31 @@ def test_trap_breakpoint_resumes(run, symbols):
         raise run.fail(f"expected the #BP rip={dump['rip']:#x} inside ktest_trap_bp")
 
 
+@grade(lab=1, points=5, title="a fault in ring 3 is reported as a user fault, not a panic",
+       boot=Boot(args="ktest=trap_user"))
+def test_trap_user_fault_no_panic(run):
+    assert_lines_match(run.text, r"^trigger=iretq to ring 3", r"^trap: user fault",
+                       r"^trap: vector 14 \(#PF ", ordered=True, no=[r"^panic:"])
+    run.assert_poweroff(3)
+    mine = [x for x in run.lines if not x.startswith("trap: ")]
+    user_rip, user_rsp = value(mine, "user_rip"), value(mine, "user_rsp")
+    dump = trap_dump(run, 14)
+    expected = {"cs": 0x23, "ss": 0x1b, "rip": user_rip, "rsp": user_rsp, "cr2": user_rip}
+    wrong = [f"{k}={dump.get(k)!r} (expected {v:#x})" for k, v in expected.items()
+             if dump.get(k) != v]
+    if wrong:
+        raise run.fail("the user-mode #PF dump is wrong: " + ", ".join(wrong))
+    if dump["err"] & 0x4 == 0:
+        raise run.fail(f"expected the user bit (0x4) in the #PF error code, saw err={dump['err']:#x}")
+    # Entering from ring 3, the CPU switches to TSS.RSP0, which the test set
+    # to kstack_top: the trapframe (176 bytes) must sit right below it.
+    frame = value(run.text, "frame")
+    top = value(mine, "kstack_top")
+    if frame != top - 176:
+        raise run.fail(f"expected the trapframe at kstack_top-176 = {top - 176:#x} (the stack "
+                       f"the test gave tss_set_rsp0), saw frame={frame:#x}")
+
+
 # ---- backtrace ----------------------------------------------------------------
 
 @grade(lab=1, points=5, title="a panic's backtrace names inner, middle, outer in order",

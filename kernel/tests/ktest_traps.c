@@ -17,6 +17,8 @@
 #define NONCANONICAL    0x8000000000000000UL
 #define NP_TEST_VECTOR  253
 
+void ktest_bt_outer(int depth);
+
 KTEST(trap_de, KTEST_AFTER_TRAPS)
 {
     kprintf("trigger=divide by zero\n");
@@ -133,6 +135,32 @@ KTEST(trap_df, KTEST_AFTER_TRAPS)
     kprintf("trigger=push with rsp unmapped\n");
     kprintf("rsp=%#lx\n", bad_rsp);
     __asm__ volatile("movq %0, %%rsp\n\tpushq %%rax" :: "r"(bad_rsp) : "memory");
+}
+
+/*
+ * Drop to ring 3 through trap_return with a hand-made trapframe, at an
+ * address whose page is kernel-only: the instruction fetch faults in user
+ * mode. That exercises the user segments, iretq to ring 3, the switch to
+ * TSS.RSP0 on the way back in, and the trap_user_fault() hook (which must
+ * not panic).
+ */
+static uint8_t user_fault_kstack[4096] __attribute__((aligned(16)));
+extern char trap_return[];
+
+KTEST(trap_user, KTEST_AFTER_TRAPS)
+{
+    static struct trapframe tf;
+    tf.rip = (uint64_t)ktest_bt_outer;      /* any kernel text: not user-accessible */
+    tf.cs = USER_CS;
+    tf.rflags = 0x2;                        /* interrupts off: no timer yet anyway */
+    tf.rsp = UNMAPPED_BASE + 0x1000;
+    tf.ss = USER_DS;
+    tss_set_rsp0((uint64_t)user_fault_kstack + sizeof user_fault_kstack);
+    kprintf("trigger=iretq to ring 3 at a kernel-only page\n");
+    kprintf("user_rip=%#lx\n", tf.rip);
+    kprintf("user_rsp=%#lx\n", tf.rsp);
+    kprintf("kstack_top=%p\n", (void *)(user_fault_kstack + sizeof user_fault_kstack));
+    __asm__ volatile("movq %0, %%rsp\n\tjmp trap_return" :: "r"(&tf) : "memory");
 }
 
 /* A chain of three calls whose innermost panics; the grader symbolises the

@@ -12,6 +12,7 @@
  *   trap: vector 14 (#PF page fault) err=0x2 rip=0x... cs=0x8 rflags=0x... rsp=0x... ss=0x10
  *   trap: cr2=0x... (not present, write, kernel, data)        <- #PF only
  *   trap: rax=0x0000000000000013 rbx=0x... rcx=0x... rdx=0x...  <- all registers, and cr3
+ * A fault in ring 3 is preceded by "trap: user fault frame=0x... (...)".
  */
 #include "kernel.h"
 #include "arch/x86_64/x86.h"
@@ -85,7 +86,7 @@ void trap_dump(const struct trapframe *tf)
  */
 void trap_user_fault(struct trapframe *tf)
 {
-    kprintf("trap: user fault, no fault handler yet\n");
+    kprintf("trap: user fault frame=%p (no fault handler yet)\n", (void *)tf);
     trap_dump(tf);
     poweroff(3);
 }
