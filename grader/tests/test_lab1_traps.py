@@ -37,7 +37,7 @@ def trap_dump(run: Run, vector: int | None = None) -> dict:
         m = DUMP_HEAD.match(line)
         if m and (vector is None or int(m.group(1)) == vector):
             dump = {"vector": int(m.group(1)), "name": m.group(2), "head": line}
-            for more in [line] + [x for x in lines[i + 1:i + 7] if x.startswith("trap: ")
+            for more in [line] + [x for x in lines[i + 1:i + 8] if x.startswith("trap: ")
                                   and not DUMP_HEAD.match(x)]:
                 dump.update(key_values(more))
             return dump
@@ -221,11 +221,10 @@ def test_trap_user_fault_no_panic(run):
         raise run.fail(f"expected the user bit (0x4) in the #PF error code, saw err={dump['err']:#x}")
     # Entering from ring 3, the CPU switches to TSS.RSP0, which the test set
     # to kstack_top: the trapframe (176 bytes) must sit right below it.
-    frame = value(run.text, "frame")
     top = value(mine, "kstack_top")
-    if frame != top - 176:
+    if dump.get("tf") != top - 176:
         raise run.fail(f"expected the trapframe at kstack_top-176 = {top - 176:#x} (the stack "
-                       f"the test gave tss_set_rsp0), saw frame={frame:#x}")
+                       f"the test gave tss_set_rsp0), saw tf={dump.get('tf')!r}")
 
 
 # ---- backtrace ----------------------------------------------------------------

@@ -12,7 +12,7 @@
  *   trap: vector 14 (#PF page fault) err=0x2 rip=0x... cs=0x8 rflags=0x... rsp=0x... ss=0x10
  *   trap: cr2=0x... (not present, write, kernel, data)        <- #PF only
  *   trap: rax=0x0000000000000013 rbx=0x... rcx=0x... rdx=0x...  <- all registers, and cr3
- * A fault in ring 3 is preceded by "trap: user fault frame=0x... (...)".
+ *   trap: frame at tf=0x...                                    <- where the trapframe is
  */
 #include "kernel.h"
 #include "arch/x86_64/x86.h"
@@ -76,6 +76,7 @@ void trap_dump(const struct trapframe *tf)
     kprintf("trap: rsi=0x%016lx rdi=0x%016lx rbp=0x%016lx r8=0x%016lx\n", tf->rsi, tf->rdi, tf->rbp, tf->r8);
     kprintf("trap: r9=0x%016lx r10=0x%016lx r11=0x%016lx r12=0x%016lx\n", tf->r9, tf->r10, tf->r11, tf->r12);
     kprintf("trap: r13=0x%016lx r14=0x%016lx r15=0x%016lx cr3=0x%016lx\n", tf->r13, tf->r14, tf->r15, read_cr3());
+    kprintf("trap: frame at tf=%p\n", (void *)tf);    /* which stack the CPU switched to */
 }
 
 /*
@@ -86,7 +87,7 @@ void trap_dump(const struct trapframe *tf)
  */
 void trap_user_fault(struct trapframe *tf)
 {
-    kprintf("trap: user fault frame=%p (no fault handler yet)\n", (void *)tf);
+    kprintf("trap: user fault, no fault handler yet\n");
     trap_dump(tf);
     poweroff(3);
 }
