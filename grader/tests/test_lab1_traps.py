@@ -206,9 +206,12 @@ def test_trap_breakpoint_resumes(run, symbols):
 @grade(lab=1, points=5, title="a fault in ring 3 is reported as a user fault, not a panic",
        boot=Boot(args="ktest=trap_user"))
 def test_trap_user_fault_no_panic(run):
-    assert_lines_match(run.text, r"^trigger=iretq to ring 3", r"^trap: user fault",
-                       r"^trap: vector 14 \(#PF ", ordered=True, no=[r"^panic:"])
-    run.assert_poweroff(3)
+    # Lab 1 reports and powers off (status 3); from lab 3 on the thread is
+    # killed instead. Either way: a dump of the user frame, and no panic.
+    assert_lines_match(run.text, r"^trigger=iretq to ring 3", r"^trap: vector 14 \(#PF ",
+                       ordered=True, no=[r"^panic:"])
+    if run.verdict.kind != "poweroff":
+        raise run.fail("expected the kernel to go on after the user fault and power off")
     mine = [x for x in run.lines if not x.startswith("trap: ")]
     user_rip, user_rsp = value(mine, "user_rip"), value(mine, "user_rsp")
     dump = trap_dump(run, 14)
