@@ -41,6 +41,11 @@ KERNEL_OBJS := \
 	$B/kernel/ktest.o \
 	$B/kernel/kprintf.o \
 	$B/kernel/panic.o \
+	$B/kernel/memmap.o \
+	$B/kernel/pmm.o \
+	$B/kernel/vm.o \
+	$B/kernel/kmem.o \
+	$B/kernel/tests/ktest_mem.o \
 	$B/kernel/lib/string.o \
 	$B/kernel/lib/format.o
 

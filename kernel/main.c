@@ -17,6 +17,10 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     ktest_check_name();
 
     ktest_stage(KTEST_AFTER_TRAPS);
+    vm_early_map();                     /* P2V reaches the first 1 GiB from here */
+    pmm_init();                         /* cleaned memory map, frame allocator */
+    vm_init();                          /* kernel page tables: direct map, W^X, guards */
+    kmem_init();                        /* object caches and kmalloc */
     ktest_stage(KTEST_AFTER_MEMORY);
     ktest_stage(KTEST_AFTER_TIMER);
     poweroff(0);
