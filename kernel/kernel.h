@@ -51,6 +51,38 @@ const char *cmdline_get(const char *key);
 long cmdline_int(const char *key, long def, long min, long max);
 bool cmdline_has(const char *key, const char *item);
 
+/* timer.c */
+void timer_init(long hz);
+uint64_t timer_ticks(void);
+long timer_hz(void);
+void sched_tick(void);              /* sched.c: charge the tick, wake sleepers, end slices */
+
+/* arch/x86_64/gdt.c */
+void gdt_init(void);
+void tss_set_rsp0(uint64_t rsp0);
+
+/* arch/x86_64/idt.c */
+void idt_init(void);
+void idt_set_present(int vector, bool present);
+
+/* arch/x86_64/trap.c (struct trapframe is in arch/x86_64/trap.h) */
+struct trapframe;
+void trap(struct trapframe *tf);
+void trap_dump(const struct trapframe *tf);
+void trap_user_fault(struct trapframe *tf);
+const char *trap_name(uint64_t vector);
+
+/* arch/x86_64/pic.c */
+void pic_init(void);
+void irq_register(int irq, void (*handler)(struct trapframe *tf));
+void irq_mask(int irq);
+void irq_unmask(int irq);
+void irq_dispatch(struct trapframe *tf);
+uint64_t irq_spurious_count(void);
+
+/* arch/x86_64/pit.c */
+void pit_init(long hz);
+
 /* sched.c (struct thread, struct space, struct cpu are in thread.h) */
 struct thread;
 struct trapframe;
@@ -61,7 +93,6 @@ void sched_init(void);
 void sched_start(void) __attribute__((noreturn));
 void schedule(void);
 void sched_preempt_point(void);
-void sched_tick(void);
 void sched_yield(void);
 void sched_sleep(uint64_t ticks);
 void sched_block(enum block_reason why, int state);
