@@ -47,6 +47,11 @@ KERNEL_OBJS := \
 	$B/kernel/ktest.o \
 	$B/kernel/kprintf.o \
 	$B/kernel/panic.o \
+	$B/kernel/memmap.o \
+	$B/kernel/pmm.o \
+	$B/kernel/vm.o \
+	$B/kernel/kmem.o \
+	$B/kernel/tests/ktest_mem.o \
 	$B/kernel/timer.o \
 	$B/kernel/tests/ktest_traps.o \
 	$B/kernel/lib/string.o \

@@ -45,6 +45,37 @@ void poweroff(int status) __attribute__((noreturn));
 #define assert(e) \
     ((e) ? (void)0 : panic("assert: %s at %s:%d in %s()", #e, __FILE__, __LINE__, __func__))
 
+/* pmm.c: physical frames; addresses are physical, 0 means out of memory */
+void pmm_init(void);
+uint64_t pmm_alloc(void);
+uint64_t pmm_alloc_zeroed(void);
+void pmm_free(uint64_t pa);
+uint64_t pmm_alloc_run(uint64_t n);
+void pmm_free_run(uint64_t pa, uint64_t n);
+uint64_t pmm_free_count(void);
+uint64_t pmm_total_count(void);
+uint64_t pmm_phys_top(void);
+void pmm_bookkeeping(uint64_t *start, uint64_t *end);
+
+/* vm.c: see vm.h for address spaces, vm_map() and kernel stacks */
+void vm_early_map(void);
+void vm_init(void);
+
+/* kmem.c: kernel objects; NULL means out of memory */
+#define KMEM_MAX_OBJECT 2016                /* largest object of a cache */
+struct kmem_cache;
+struct mica_kmem_stat;
+void kmem_init(void);
+struct kmem_cache *kmem_cache_create(const char *name, size_t size);
+int kmem_cache_destroy(struct kmem_cache *c);
+void *kmem_cache_alloc(struct kmem_cache *c);
+void kmem_cache_free(struct kmem_cache *c, void *obj);
+void *kmalloc(size_t size);
+void kfree(void *p);
+int kmem_stat(int index, struct mica_kmem_stat *st);
+int kmem_stat_by_name(const char *name, struct mica_kmem_stat *st);
+void kmem_dump(void);
+
 /* cmdline.c */
 void cmdline_parse(const char *s);
 const char *cmdline_get(const char *key);

@@ -20,6 +20,10 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     idt_init();                         /* all 256 vectors into trap() */
 
     ktest_stage(KTEST_AFTER_TRAPS);
+    vm_early_map();                     /* P2V reaches the first 1 GiB from here */
+    pmm_init();                         /* cleaned memory map, frame allocator */
+    vm_init();                          /* kernel page tables: direct map, W^X, guards */
+    kmem_init();                        /* object caches and kmalloc */
     ktest_stage(KTEST_AFTER_MEMORY);
     pic_init();                         /* IRQ 0..15 at vectors 32..47, all masked */
     timer_init(cmdline_int("hz", 100, 10, 1000));  /* periodic tick on IRQ 0 */
