@@ -86,6 +86,14 @@ static void bad_thread_create(void)
     p.priority = -1;
     report("thread_create_prio_negative", sys_thread_create(CAP_SELF_SPACE, (long)&p));
     p.priority = PRIO_DEFAULT;
+    p.entry = KERNEL_ADDR;
+    report("thread_create_kernel_entry", sys_thread_create(CAP_SELF_SPACE, (long)&p));
+    p.entry = NONCANONICAL_ADDR;
+    report("thread_create_noncanonical_entry", sys_thread_create(CAP_SELF_SPACE, (long)&p));
+    p.entry = (uint64_t)exit;
+    p.stack_top = KERNEL_ADDR;
+    report("thread_create_kernel_stack", sys_thread_create(CAP_SELF_SPACE, (long)&p));
+    p.stack_top = (uint64_t)stack + sizeof stack;
     report("thread_create_bad_space", sys_thread_create(CAP_SELF_THREAD, (long)&p));
     report("thread_create_empty_slot", sys_thread_create(200, (long)&p));
     report("thread_create_slot_range", sys_thread_create(1L << 40, (long)&p));
