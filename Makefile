@@ -35,12 +35,25 @@ KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack
 KERNEL_OBJS := \
 	$B/kernel/arch/x86_64/boot.o \
 	$B/kernel/arch/x86_64/serial.o \
+	$B/kernel/arch/x86_64/gdt.o \
+	$B/kernel/arch/x86_64/idt.o \
+	$B/kernel/arch/x86_64/vectors.o \
+	$B/kernel/arch/x86_64/trap.o \
+	$B/kernel/arch/x86_64/pic.o \
+	$B/kernel/arch/x86_64/pit.o \
 	$B/kernel/main.o \
 	$B/kernel/multiboot.o \
 	$B/kernel/cmdline.o \
 	$B/kernel/ktest.o \
 	$B/kernel/kprintf.o \
 	$B/kernel/panic.o \
+	$B/kernel/memmap.o \
+	$B/kernel/pmm.o \
+	$B/kernel/vm.o \
+	$B/kernel/kmem.o \
+	$B/kernel/tests/ktest_mem.o \
+	$B/kernel/timer.o \
+	$B/kernel/tests/ktest_traps.o \
 	$B/kernel/lib/string.o \
 	$B/kernel/lib/format.o
 

@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "boot.h"
 #include "ktest.h"
+#include "arch/x86_64/x86.h"
 
 void kmain(uint32_t magic, uint64_t mbi_phys)
 {
@@ -15,9 +16,19 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     kprintf("cmdline: %s\n", bootinfo.cmdline);
     cmdline_parse(bootinfo.cmdline);    /* key=value words; warns about unknown ones */
     ktest_check_name();
+    gdt_init();                         /* segments and the TSS (kernel stack, IST stacks) */
+    idt_init();                         /* all 256 vectors into trap() */
 
     ktest_stage(KTEST_AFTER_TRAPS);
+    vm_early_map();                     /* P2V reaches the first 1 GiB from here */
+    pmm_init();                         /* cleaned memory map, frame allocator */
+    vm_init();                          /* kernel page tables: direct map, W^X, guards */
+    kmem_init();                        /* object caches and kmalloc */
     ktest_stage(KTEST_AFTER_MEMORY);
+    pic_init();                         /* IRQ 0..15 at vectors 32..47, all masked */
+    timer_init(cmdline_int("hz", 100, 10, 1000));  /* periodic tick on IRQ 0 */
+    sti();                              /* interrupts on from here */
+
     ktest_stage(KTEST_AFTER_TIMER);
     poweroff(0);
 }
