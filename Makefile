@@ -76,6 +76,8 @@ ISO_FILES := $B/iso/boot/kernel.elf $B/iso/boot/grub/grub.cfg
 
 all: $B/kernel.elf $B/kernel.asm $B/kernel.sym $B/mica.iso
 
+include user/user.mk
+
 $B/kernel/%.o: kernel/%.c
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -c -o $@ $<
