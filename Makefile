@@ -68,6 +68,7 @@ KERNEL_OBJS := \
 	$B/kernel/syscall.o \
 	$B/kernel/sys_thread.o \
 	$B/kernel/tests/ktest_sched.o \
+	$B/kernel/tests/ktest_elf.o \
 	$B/kernel/tests/ktest_traps.o \
 	$B/kernel/lib/string.o \
 	$B/kernel/lib/format.o
