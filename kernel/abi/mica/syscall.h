@@ -38,9 +38,11 @@
 
 /** System call numbers: SYS_debug_write, SYS_yield, ... */
 enum mica_syscall_number {
+/** @cond */
 #define MICA_SYSCALL_ENUM(num, name, nargs) SYS_##name = num,
     MICA_SYSCALLS(MICA_SYSCALL_ENUM)
 #undef MICA_SYSCALL_ENUM
+/** @endcond */
 };
 
 /** Well-known capability slots every process starts with. */
@@ -100,18 +102,18 @@ struct thread_info {
     uint64_t id;            /**< kernel thread id, unique until reboot */
     uint64_t cpu_ticks;     /**< timer ticks spent running */
     int32_t state;          /**< enum thread_state */
-    int32_t priority;
+    int32_t priority;       /**< PRIO_MIN..PRIO_MAX */
     int32_t exit_status;    /**< valid when state is THREAD_DEAD */
-    char name[20];
+    char name[20];          /**< as given at creation, NUL-terminated */
 };
 
 /** Kernel-wide counters, for tests that check resources come back. */
 struct kernel_stats {
-    uint64_t ticks;
-    uint64_t free_frames;
+    uint64_t ticks;         /**< timer ticks since boot */
+    uint64_t free_frames;   /**< physical frames the allocator holds free */
     uint64_t threads;       /**< live thread objects */
     uint64_t kmem_inuse;    /**< kernel objects allocated and not freed */
-    uint64_t context_switches;
+    uint64_t context_switches; /**< switches from one thread to another */
 };
 
 _Static_assert(sizeof(struct thread_params) == 48, "thread_params layout");
