@@ -14,7 +14,7 @@
 #include <mica/types.h>
 
 #define MICA_BOOTINFO_MAGIC     0x4F464E4943494D00ULL   /**< "\0MICINFO" */
-#define MICA_BOOTINFO_VERSION   1
+#define MICA_BOOTINFO_VERSION   1                       /**< layout version of this header */
 #define MICA_BOOTINFO_ADDR      0x00007FFFFFF00000ULL   /**< where the page is mapped */
 #define MICA_ROOT_STACK_TOP     0x00007FFFFFFFF000ULL   /**< initial rsp of the root task */
 #define MICA_ROOT_STACK_SIZE    0x10000ULL              /**< 64 KiB */
@@ -37,7 +37,7 @@ struct mica_bootinfo {
     uint64_t page_size;         /**< 4096 */
     uint64_t total_frames;      /**< usable physical page frames at boot */
     uint64_t free_frames;       /**< free page frames when the root task started */
-    struct mica_bootinfo_module modules[MICA_BOOTINFO_MODULES];
+    struct mica_bootinfo_module modules[MICA_BOOTINFO_MODULES]; /**< the boot modules, in GRUB order */
     char cmdline[512];          /**< the whole kernel command line, NUL-terminated */
     char init[64];              /**< the value of init= on the command line, or "" */
 };

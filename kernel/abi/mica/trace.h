@@ -27,6 +27,7 @@
 #ifndef MICA_TRACE_H
 #define MICA_TRACE_H
 
+/** Every scheduler trace line starts with this. */
 #define MICA_TRACE_SCHED_PREFIX "sched: "
 
 #endif
