@@ -22,13 +22,13 @@ uint64_t thread_count(void)
     return nthreads;
 }
 
-/* Copy a name, stopping at 19 characters, spaces made '_' (the trace is
- * split on spaces). */
+/* Copy a name, stopping at 19 characters, with spaces and unprintable
+ * characters made '_' (the trace is split on spaces). */
 static void set_name(struct thread *t, const char *name)
 {
     size_t i;
     for (i = 0; i < sizeof t->name - 1 && name[i]; i++)
-        t->name[i] = name[i] == ' ' || name[i] == '\n' ? '_' : name[i];
+        t->name[i] = name[i] > ' ' && name[i] < 0x7f ? name[i] : '_';
     t->name[i] = '\0';
     if (i == 0)
         strlcpy(t->name, "thread", sizeof t->name);

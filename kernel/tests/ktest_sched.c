@@ -54,3 +54,48 @@ KTEST(sched, KTEST_AFTER_THREADS)
     kprintf("threads_left=%lu\n", thread_count());
     sti();
 }
+
+static void nothing(void *arg)
+{
+}
+
+/* Create kernel threads until creation fails, run them to their end, and
+ * return how many there were. */
+static int fill_and_drain(struct thread **t, int max)
+{
+    int n = 0;
+    while (n < max && (t[n] = thread_create_kernel("filler", PRIO_DEFAULT, nothing, NULL)))
+        n++;
+    for (int i = 0; i < n; i++) {
+        thread_get(t[i]);
+        thread_start(t[i]);
+    }
+    for (int i = 0; i < n; i++) {
+        thread_join(t[i], TIMEOUT_FOREVER);
+        thread_put(t[i]);
+    }
+    return n;
+}
+
+/*
+ *   ktest=threads_nomem   create kernel threads until memory or kernel stacks
+ *                 run out (creation must fail cleanly, not panic), run them
+ *                 all to their end, twice; the second round must give back
+ *                 every thread and frame (the first may keep page tables and
+ *                 cache slabs for later).
+ */
+KTEST(threads_nomem, KTEST_AFTER_THREADS)
+{
+    enum { MAX = 8192 };
+    struct thread **t = kmalloc(MAX * sizeof *t);
+    assert(t);
+    cli();
+    int first = fill_and_drain(t, MAX);
+    uint64_t threads = thread_count(), frames = pmm_free_count();
+    int second = fill_and_drain(t, MAX);
+    kprintf("created_first=%d created_second=%d limited=%d\n", first, second, second < MAX);
+    kprintf("threads_leaked=%ld frames_leaked=%ld\n", (long)(thread_count() - threads),
+            (long)(frames - pmm_free_count()));
+    sti();
+    kfree(t);
+}

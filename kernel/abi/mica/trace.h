@@ -6,13 +6,14 @@
  * line per event, tick-stamped, threads named `<name>#<id>`:
  *
  *     sched: t=<tick> run <name>#<id> prio=<p>        a different thread got the CPU
- *     sched: t=<tick> wake <name>#<id> by=<reason>    reason: start|sleep|resume|join|prio
+ *     sched: t=<tick> wake <name>#<id> by=<reason>    reason: start|sleep|resume|join|prio|timeout
  *     sched: t=<tick> block <name>#<id> on=<what>     what: sleep|join|suspend
  *     sched: t=<tick> exit <name>#<id> status=<n>
  *
  * `run` is printed when the CPU passes to another thread, including the idle
  * thread (named `idle`, id 0); `wake` when a thread becomes ready (`prio`
- * when a priority change made a ready thread preempt the running one).
+ * when a priority change made a ready thread preempt the running one,
+ * `timeout` when a thread_join timed out).
  * Thread names are at most 19 characters without spaces (spaces print as '_').
  *
  * Always printed (not only with trace=sched):
