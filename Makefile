@@ -53,6 +53,21 @@ KERNEL_OBJS := \
 	$B/kernel/kmem.o \
 	$B/kernel/tests/ktest_mem.o \
 	$B/kernel/timer.o \
+	$B/kernel/arch/x86_64/context.o \
+	$B/kernel/arch/x86_64/switch.o \
+	$B/kernel/arch/x86_64/syscall_entry.o \
+	$B/kernel/arch/x86_64/usercopy.o \
+	$B/kernel/sched.o \
+	$B/kernel/thread.o \
+	$B/kernel/space.o \
+	$B/kernel/cap.o \
+	$B/kernel/fault.o \
+	$B/kernel/usercopy.o \
+	$B/kernel/elf.o \
+	$B/kernel/root.o \
+	$B/kernel/syscall.o \
+	$B/kernel/sys_thread.o \
+	$B/kernel/tests/ktest_sched.o \
 	$B/kernel/tests/ktest_traps.o \
 	$B/kernel/lib/string.o \
 	$B/kernel/lib/format.o

@@ -15,6 +15,7 @@
  */
 #include "kernel.h"
 #include "thread.h"
+#include "arch/x86_64/x86.h"
 
 struct cpu cpu0 = { .self = &cpu0 };
 
@@ -181,7 +182,7 @@ void sched_make_ready(struct thread *t, enum wake_reason why)
     t->slice_left = timeslice;
     enqueue(t, false);
     trace("wake", t, "by", wake_names[why]);
-    if (t->priority > cpu0.current->priority || cpu0.current == cpu0.idle)
+    if (!cpu0.current || cpu0.current == cpu0.idle || t->priority > cpu0.current->priority)
         cpu0.need_resched = true;
 }
 

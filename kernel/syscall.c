@@ -9,6 +9,7 @@
 #include "kernel.h"
 #include "thread.h"
 #include "cap.h"
+#include <mica/memstat.h>
 #include "arch/x86_64/trap.h"
 
 /* Handlers have their natural signatures (integers and user addresses, at
@@ -65,6 +66,16 @@ long sys_debug_write(uint64_t buf, size_t len)
 long sys_ticks(void)
 {
     return (long)timer_ticks();
+}
+
+/* Objects allocated from all kernel caches and not freed. */
+static uint64_t kmem_inuse(void)
+{
+    struct mica_kmem_stat st;
+    uint64_t n = 0;
+    for (int i = 0; kmem_stat(i, &st) == 0; i++)
+        n += st.inuse;
+    return n;
 }
 
 /* Fill a struct kernel_stats at the user address out. */

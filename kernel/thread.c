@@ -9,6 +9,8 @@
  */
 #include "kernel.h"
 #include "thread.h"
+#include "arch/x86_64/x86.h"
+#include "vm.h"
 #include "arch/x86_64/trap.h"
 
 static struct kmem_cache *thread_cache;
