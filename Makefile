@@ -152,8 +152,21 @@ docs: deps
 unit: deps
 	$(PYTHON) -m pytest -q grader/unit
 
+# Host unit tests of the kernel's pure logic (kernel/tests/host/), built with
+# the host compiler and sanitizers.
+HOST_TESTS := $B/host/test_memmap
+
+$B/host/test_memmap: kernel/tests/host/test_memmap.c kernel/memmap.c kernel/memmap.h kernel/boot.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+		-Ikernel -Ikernel/abi -o $@ kernel/tests/host/test_memmap.c kernel/memmap.c
+
+hosttest: $(HOST_TESTS)
+	@for t in $(HOST_TESTS); do $$t || exit 1; done
+
 test: deps all
 	$(MAKE) unit
+	$(MAKE) hosttest
 	$(MAKE) grade EMU=qemu
 	$(MAKE) grade EMU=bochs LAB=1
 	$(MAKE) docs
@@ -165,6 +178,6 @@ clean:
 	rm -rf $B .gdbinit
 
 FORCE:
-.PHONY: all run bochs qemu-gdb gdb grade docs unit test deps clean FORCE
+.PHONY: all run bochs qemu-gdb gdb grade docs unit hosttest test deps clean FORCE
 
 -include $(KERNEL_OBJS:.o=.d)

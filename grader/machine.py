@@ -313,7 +313,7 @@ class Machine:
         what = f"{pattern!r}"
         if run is not None:
             raise run.fail(f"the boot ended before printing {what}")
-        raise GradeFailure(f"timed out after {limit:g} s waiting for {what}\n"
+        raise GradeFailure(f"timed out after {round(limit, 1):g} s waiting for {what}\n"
                            f"boot: {self.boot.describe()} on {self.emu.name}\n{tail(self.text)}")
 
     def send(self, data: str | bytes) -> None:
@@ -329,6 +329,17 @@ class Machine:
 
     def sendline(self, line: str) -> None:
         self.send(line + "\n")
+
+    @property
+    def size(self) -> int:
+        """Bytes of transcript so far (a position for since())."""
+        with self._cond:
+            return len(self._stream.data)
+
+    def since(self, pos: int) -> bytes:
+        """The transcript bytes after position pos."""
+        with self._cond:
+            return bytes(self._stream.data[pos:])
 
     def quiet_for(self) -> float:
         """Seconds since the guest last printed anything."""
