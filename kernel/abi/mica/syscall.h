@@ -62,6 +62,22 @@ enum {
     PRIO_LEVELS = 32,
 };
 
+/** A timeout for sys_thread_join() that never expires; timeout 0 polls. */
+#define TIMEOUT_FOREVER ((tick_t)-1)
+
+/**
+ * Exit statuses. sys_thread_exit() keeps the low 8 bits of its argument
+ * (0..255, as Unix does); a thread the kernel kills for a CPU fault exits with
+ * THREAD_STATUS_KILLED. So a status is never negative and sys_thread_join()'s
+ * result is a status when >= 0 and an error when < 0.
+ *
+ * sys_thread_join() waits until the thread is dead (at most timeout ticks,
+ * -E_TIMEOUT after that) and returns its status; it also empties the slot
+ * (the thread is reaped, as Unix's wait does), so a second join on the same
+ * slot returns -E_BADCAP. Joining oneself returns -E_INVAL.
+ */
+#define THREAD_STATUS_KILLED 256
+
 /** Arguments of sys_thread_create(). */
 struct thread_params {
     uint64_t entry;         /**< first instruction, in the target address space */

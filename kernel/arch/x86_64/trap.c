@@ -80,16 +80,13 @@ void trap_dump(const struct trapframe *tf)
 }
 
 /*
- * A CPU exception in user mode. This is the hook lab 3 and lab 4 fill in:
- * kill the faulting thread with a report (lab 3), or send a fault message
- * to its fault handler and let the reply resume it (lab 4). Until there are
- * threads, report and stop the machine with a failure status.
+ * A CPU exception in user mode: the thread's problem, never the kernel's.
+ * fault.c decides what becomes of the thread (lab 3: it is killed with a
+ * report; lab 4: its fault handler gets a message).
  */
 void trap_user_fault(struct trapframe *tf)
 {
-    kprintf("trap: user fault, no fault handler yet\n");
-    trap_dump(tf);
-    poweroff(3);
+    thread_fault(tf);
 }
 
 /* A CPU exception in the kernel is always a kernel bug. panic()'s backtrace
@@ -106,6 +103,7 @@ void trap(struct trapframe *tf)
 {
     if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + NIRQS) {
         irq_dispatch(tf);
+        sched_preempt_point();      /* the timer may have ended a slice or woken someone */
         return;
     }
     if (tf->vector == T_BP) {       /* rip is already past the int3 */
@@ -117,5 +115,7 @@ void trap(struct trapframe *tf)
         trap_user_fault(tf);
         return;
     }
+    if (tf->vector == T_PF && usercopy_fixup(tf))
+        return;                     /* copy_from_user/copy_to_user hit a vanished page */
     trap_kernel_fault(tf);
 }
