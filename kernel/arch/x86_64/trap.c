@@ -15,6 +15,7 @@
  *   trap: frame at tf=0x...                                    <- where the trapframe is
  */
 #include "kernel.h"
+#include "thread.h"
 #include "arch/x86_64/x86.h"
 #include "arch/x86_64/trap.h"
 
@@ -86,6 +87,12 @@ void trap_dump(const struct trapframe *tf)
  */
 void trap_user_fault(struct trapframe *tf)
 {
+    trap_dump(tf);
+    struct thread *t = current();
+    if (!t || !t->space) {          /* ring 3 entered by hand, before any user thread */
+        kprintf("trap: user-mode fault with no user thread to blame\n");
+        poweroff(3);
+    }
     thread_fault(tf);
 }
 
