@@ -162,7 +162,7 @@ BADSYS = Boot(args="init=badsys")
 # the handlers' comments in kernel/syscall.c, kernel/sys_thread.c).
 BADSYS_NUMBERS = {
     "sys_999": "E_NOSYS", "sys_minus1": "E_NOSYS", "sys_13": "E_NOSYS", "sys_63": "E_NOSYS",
-    "sys_huge": "E_NOSYS",
+    "sys_huge": "E_NOSYS", "sys_past_end": "E_NOSYS",
 }
 BADSYS_POINTERS = {
     "debug_write_ok": 19, "debug_write_null": "E_FAULT", "debug_write_kernel": "E_FAULT",

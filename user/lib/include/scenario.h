@@ -32,7 +32,9 @@ struct scenario {
         { #name_, help_, scenario_##name_ };                                  \
     static int scenario_##name_(void)
 
-/** The first and one-past-last entries, from user/user.ld. */
-extern const struct scenario __scenarios_start[], __scenarios_end[];
+/** The first scenario entry (user/user.ld collects them). */
+extern const struct scenario __scenarios_start[];
+/** One past the last scenario entry. */
+extern const struct scenario __scenarios_end[];
 
 #endif

@@ -91,6 +91,7 @@ static inline long syscall6(long n, long a0, long a1, long a2, long a3, long a4,
     return ret;
 }
 
+/// @cond STUBS
 /* One stub shape per argument count; MICA_SYSCALLS picks the shape by nargs. */
 #define SYS_STUB_0(num, name) \
     static inline long sys_##name(void) { return syscall0(num); }
@@ -111,7 +112,6 @@ static inline long syscall6(long n, long a0, long a1, long a2, long a3, long a4,
     { return syscall6(num, a0, a1, a2, a3, a4, a5); }
 #define SYS_STUB(num, name, nargs) SYS_STUB_##nargs(num, name)
 
-/// @cond STUBS
 MICA_SYSCALLS(SYS_STUB)
 /// @endcond
 

@@ -15,10 +15,6 @@
 
 #include <mica/syscall.h>
 
-#ifndef TIMEOUT_FOREVER     /* TEMPORARY until the sched branch's ABI is merged */
-#define TIMEOUT_FOREVER ((tick_t)-1)
-#endif
-
 /** Stack size thread_spawn() allocates for each thread. */
 #define THREAD_STACK_SIZE (16 * 1024)
 

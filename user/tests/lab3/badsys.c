@@ -41,8 +41,22 @@ static char *edge(size_t n)
     return (char *)page_end - n;
 }
 
+/* One past the highest call number in MICA_SYSCALLS: just outside the kernel's table. */
+static long past_last_syscall(void)
+{
+#define SYSCALL_NUMBER(num, name, nargs) num,
+    static const long numbers[] = { MICA_SYSCALLS(SYSCALL_NUMBER) };
+#undef SYSCALL_NUMBER
+    long max = 0;
+    for (unsigned i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+        if (numbers[i] > max)
+            max = numbers[i];
+    return max + 1;
+}
+
 static void bad_numbers(void)
 {
+    report("sys_past_end", syscall0(past_last_syscall()));
     report("sys_999", syscall0(999));
     report("sys_minus1", syscall0(-1));
     report("sys_13", syscall0(13));
