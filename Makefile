@@ -107,7 +107,7 @@ gdb: .gdbinit
 # ---- grading, tests, docs -----------------------------------------------
 
 GRADE_ARGS = $(if $(LAB),--lab $(LAB)) $(if $(T),--test $(T)) --emu $(EMU) $(if $(V),--verbose) \
-	$(if $(EXTRA),--extra $(EXTRA))
+	$(if $(EXTRA),--extra $(EXTRA)) $(if $(GRADER_DIR),--grader-dir $(GRADER_DIR))
 
 grade: deps all
 	$(PYTHON) -m grader $(GRADE_ARGS)
