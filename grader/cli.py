@@ -3,8 +3,8 @@
 Runs pytest (with xdist) over the grader's own tests (plus --extra DIR),
 then prints one line per test, per-lab subtotals, the failures with the
 command that reruns each, `grade: N passed, M failed` and, last,
-`Score: X/Y`. Writes BUILD/grade/results.json (Gradescope), junit.xml and
-classroom.json (GitHub Classroom's autograding result).
+`Score: X/Y`. Writes BUILD/grade/results.json (Gradescope), junit.xml,
+classroom.json (GitHub Classroom's autograding result) and report.html.
 
 The tests are always this package's own grader/tests (plus --extra DIR);
 with --grader-dir DIR (or $MICA_GRADER_DIR) the grading is handed to the
@@ -26,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+from grader import report
 from grader import results as res
 
 PACKAGE = Path(__file__).resolve().parent
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         return error(f"{a.build / 'mica.iso'} is missing: run make first")
     grade_dir = a.build / "grade"
     shutil.rmtree(grade_dir / "transcripts", ignore_errors=True)
-    for stale in ("tests.json", "results.json", "junit.xml", "classroom.json"):
+    for stale in ("tests.json", "results.json", "junit.xml", "classroom.json", "report.html"):
         (grade_dir / stale).unlink(missing_ok=True)
     grade_dir.mkdir(parents=True, exist_ok=True)
     log = grade_dir / "pytest.log"
@@ -175,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     res.write_json(grade_dir / "results.json", res.gradescope(found, seconds, "\n".join(lines)))
     (grade_dir / "junit.xml").write_text(res.junit_xml(found, seconds))
     res.write_json(grade_dir / "classroom.json", res.classroom(found))
+    report.write_report(grade_dir / "report.html", found, grade_dir, seconds)
     got, total = res.totals(found)
     return EXIT_FULL if got == total else EXIT_PARTIAL
 

@@ -56,6 +56,8 @@ def test_failing_extra_test(tmp_path):
     assert "[gw" not in p.stdout and "[gw" not in (tmp_path / "build/grade/pytest.log").read_text()
     assert (tmp_path / "build/grade/transcripts/must_fail.txt").exists()
     assert (tmp_path / "build/grade/junit.xml").exists()
+    html = (tmp_path / "build/grade/report.html").read_text()
+    assert "Score: 2/5" in html and "expected the impossible" in html
 
 
 def test_pristine_grader_dir(tmp_path):
