@@ -112,6 +112,10 @@ GRADE_ARGS = $(if $(LAB),--lab $(LAB)) $(if $(T),--test $(T)) --emu $(EMU) $(if 
 grade: deps all
 	$(PYTHON) -m grader $(GRADE_ARGS)
 
+# Boot and grading times (and kernel-reported bench: lines) -> build/bench/results.json
+bench: deps all
+	$(PYTHON) -m grader.bench $(BENCH_ARGS)
+
 docs: deps
 	@mkdir -p $B/docs
 	@doxygen Doxyfile > $B/docs/doxygen.log 2> $B/docs/warnings.log; \
@@ -145,6 +149,6 @@ clean:
 	rm -rf $B .gdbinit
 
 FORCE:
-.PHONY: all run bochs qemu-gdb gdb grade docs unit test deps clean FORCE
+.PHONY: all run bochs qemu-gdb gdb grade bench docs unit test deps clean FORCE
 
 -include $(KERNEL_OBJS:.o=.d)

@@ -50,3 +50,11 @@ def test_report(tmp_path):
     assert "sched_rr.2.txt" in html and "&lt;x&gt;" in html     # transcripts, escaped
     assert "(extra)" in html
     assert "<script" not in html and "src=" not in html          # self-contained
+
+
+def test_bench_lines():
+    from grader.bench import BENCH_LINE
+    text = ("bench: ipc_call_rtt=1834 unit=cycles\nbench: x.y=0.5\n"
+            "not bench: a=1 unit=s\nbench: bad=abc unit=s\n")
+    assert [m.groups() for m in BENCH_LINE.finditer(text)] == [
+        ("ipc_call_rtt", "1834", "cycles"), ("x.y", "0.5", None)]
