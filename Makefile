@@ -138,10 +138,14 @@ gdb: .gdbinit
 # ---- grading, tests, docs -----------------------------------------------
 
 GRADE_ARGS = $(if $(LAB),--lab $(LAB)) $(if $(T),--test $(T)) --emu $(EMU) $(if $(V),--verbose) \
-	$(if $(EXTRA),--extra $(EXTRA))
+	$(if $(EXTRA),--extra $(EXTRA)) $(if $(GRADER_DIR),--grader-dir $(GRADER_DIR))
 
 grade: deps all
 	$(PYTHON) -m grader $(GRADE_ARGS)
+
+# Boot and grading times (and kernel-reported bench: lines) -> build/bench/results.json
+bench: deps all
+	$(PYTHON) -m grader.bench $(BENCH_ARGS)
 
 docs: deps
 	@mkdir -p $B/docs
@@ -189,6 +193,6 @@ clean:
 	rm -rf $B .gdbinit
 
 FORCE:
-.PHONY: all run bochs qemu-gdb gdb grade docs unit hosttest test deps clean FORCE
+.PHONY: all run bochs qemu-gdb gdb grade bench docs unit hosttest test deps clean FORCE
 
 -include $(KERNEL_OBJS:.o=.d)

@@ -34,6 +34,8 @@ from grader.symbols import Symbols
 from grader.verdict import Ending, Verdict, judge, tail
 
 DEFAULT_CAP = 1 << 20
+DEFAULT_MAX_LINES = 20_000
+DEFAULT_MAX_REPEATS = 1_000
 CONNECT_TIMEOUT = 15.0
 SEARCH_INTERVAL = 0.02          # at most this often re-search a growing transcript
 
@@ -51,6 +53,10 @@ class Boot:
     until     a regex: stop at the first line matching it, without waiting
               for power-off (verdict "marker")
     cap       transcript size limit in bytes
+    max_lines    transcript line limit (a flood on a slow serial port, like
+                 Bochs's baud-limited one, never reaches `cap` in time)
+    max_repeats  limit on one line repeated back to back (a print loop)
+    Reaching any of the three limits stops the boot with verdict "flood".
     """
     args: str = ""
     mem: str = "128M"
@@ -58,6 +64,8 @@ class Boot:
     emu_opts: tuple = ()
     until: str | None = None
     cap: int = DEFAULT_CAP
+    max_lines: int = DEFAULT_MAX_LINES
+    max_repeats: int = DEFAULT_MAX_REPEATS
 
     def __post_init__(self) -> None:
         opts = self.emu_opts
@@ -151,7 +159,35 @@ class _Stream:
     data: bytearray = field(default_factory=bytearray)
     eof: bool = False
     flooded: bool = False
+    flood_why: str = ""             # which limit the flood reached
     last_output: float = 0.0
+    lines: int = 0                  # complete lines so far
+    repeats: int = 0                # times the last complete line repeated back to back
+    last_line: bytes = b""
+    partial: bytes = b""            # the incomplete last line
+
+    def count_lines(self, data: bytes, boot: "Boot") -> None:
+        """Count the lines in data (just appended); flag a flood of lines."""
+        if b"\n" not in data:
+            self.partial = (self.partial + data)[-256:]
+            return
+        parts = data.split(b"\n")
+        parts[0] = self.partial + parts[0]
+        self.partial = parts.pop()[-256:]
+        for line in parts:
+            self.lines += 1
+            if line == self.last_line:
+                self.repeats += 1
+            else:
+                self.last_line, self.repeats = line, 1
+            if self.repeats >= boot.max_repeats:
+                self.flooded = True
+                self.flood_why = (f"the same line was printed {self.repeats} times in a row: "
+                                  f"{line[:80].decode('utf-8', 'replace')!r}")
+                return
+        if self.lines >= boot.max_lines:
+            self.flooded = True
+            self.flood_why = f"the transcript reached its limit of {boot.max_lines} lines"
 
 
 class Machine:
@@ -239,7 +275,10 @@ class Machine:
                 room = cap - len(s.data)
                 if len(data) > room:
                     data, s.flooded = data[:room], True
+                    s.flood_why = f"the transcript reached its cap of {cap} bytes"
                 s.data += data
+                if not s.flooded:
+                    s.count_lines(data, self.boot)
                 s.eof = not chunk
                 if data:
                     s.last_output = time.monotonic()
@@ -398,6 +437,6 @@ class Machine:
             note = ""
         verdict = judge(text, ending, seconds=round(self.limit, 1),
                         waiting_for=self.boot.until or "power-off", emulator_note=note,
-                        symbols=self.symbols, cap=self.boot.cap)
+                        symbols=self.symbols, cap=self.boot.cap, flood=self._stream.flood_why)
         self._run = Run(self.boot, self.emu.name, text, verdict, seconds, status)
         return self._run

@@ -47,6 +47,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--lab", default=None, help="only these labs: 2, 1,2 or 1-3")
     g.addoption("--grade-test", default=None,
                 help="only tests with these names (comma-separated, globs allowed)")
+    g.addoption("--extra-dir", action="append", default=[],
+                help="a directory of additional tests: their results are tagged 'extra'")
     g.addoption("--timeout-scale", type=float,
                 default=float(os.environ.get("MICA_TIMEOUT_SCALE", "1")),
                 help="multiply every timeout (slow machines)")
@@ -114,6 +116,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+def _is_extra(item: pytest.Item) -> bool:
+    """Whether the test comes from an --extra-dir directory (hidden tests)."""
+    path = Path(str(item.path)).resolve()
+    return any(path.is_relative_to(Path(d).resolve())
+               for d in item.config.getoption("--extra-dir"))
+
+
 INDEX = pytest.StashKey[int]()
 UNDECLARED_LAB = 0
 
@@ -135,7 +144,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
                                ("mica.points", _marker_arg(item, "points")),
                                ("mica.title", _marker_arg(item, "title") or item.name),
                                ("mica.index", item.stash.get(INDEX, 0)),
-                               ("mica.visibility", _marker_arg(item, "visibility") or "visible")]
+                               ("mica.visibility", _marker_arg(item, "visibility") or "visible"),
+                               ("mica.extra", _is_extra(item))]
     exc = call.excinfo
     if exc is None or not report.failed:
         return
@@ -146,7 +156,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
                            "its boots' own timeouts should have ended it first")
 
 
-XDIST_HEADER = re.compile(r"^\[gw\d+\] \w+ -- Python .*\n", re.MULTILINE)
+XDIST_HEADER = re.compile(r"^\[gw\d+\] \S+ -- Python [^\n]*(?:\n|$)", re.MULTILINE)
 
 
 class Collector:
@@ -174,7 +184,8 @@ class Collector:
                 name=props["mica.name"], lab=int(props["mica.lab"]), title=props["mica.title"],
                 max_score=float(props["mica.points"]), passed=True, nodeid=report.nodeid,
                 index=int(props.get("mica.index", 0)),
-                visibility=str(props.get("mica.visibility", "visible")))
+                visibility=str(props.get("mica.visibility", "visible")),
+                extra=bool(props.get("mica.extra", False)))
         r.seconds += report.duration
         for key, value in report.user_properties:
             if key == "mica.transcript" and value not in r.transcripts:

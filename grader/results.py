@@ -26,6 +26,11 @@ class TestResult:
     nodeid: str = ""
     index: int = 0              # collection order, for a stable listing
     visibility: str = "visible"     # Gradescope: visible, hidden, after_due_date, after_published
+    extra: bool = False         # from an --extra directory (hidden tests)
+
+    @property
+    def tags(self) -> list[str]:
+        return [f"lab{self.lab}"] + (["extra"] if self.extra else [])
 
     @property
     def score(self) -> float:
@@ -93,7 +98,7 @@ def gradescope(results: list[TestResult], seconds: float, output: str = "") -> d
             "max_score": r.max_score,
             "status": "passed" if r.passed else "failed",
             "output": text,
-            "tags": [f"lab{r.lab}"],
+            "tags": r.tags,
             "visibility": r.visibility,
             "extra_data": {"test": r.name, "seconds": round(r.seconds, 2)},
         })

@@ -71,12 +71,14 @@ def symbolise_backtrace(text: str, symbols: Symbols) -> str:
 
 
 def judge(text: str, ending: Ending, *, seconds: float = 0.0, waiting_for: str = "power-off",
-          emulator_note: str = "", symbols: Symbols | None = None, cap: int = 0) -> Verdict:
+          emulator_note: str = "", symbols: Symbols | None = None, cap: int = 0,
+          flood: str = "") -> Verdict:
     """The verdict for a transcript (\\n line ends) and the way the boot ended.
 
     seconds is the limit that passed for Ending.TIMEOUT; emulator_note is what
     the backend learned from the emulator's exit (e.g. Bochs logging a triple
-    fault, or QEMU's error output when it failed to start)."""
+    fault, or QEMU's error output when it failed to start); flood says which
+    limit an Ending.FLOOD reached (bytes, lines, repeats)."""
     symbols = symbols or Symbols()
     banners = len(contract.BANNER.findall(text))
     poweroff = contract.POWEROFF.search(text)
@@ -85,9 +87,8 @@ def judge(text: str, ending: Ending, *, seconds: float = 0.0, waiting_for: str =
     if ending is Ending.NO_START:
         return Verdict("emulator", "the emulator did not start" + note)
     if ending is Ending.FLOOD:
-        return Verdict("flood", f"output flood: the transcript reached its cap of "
-                       f"{cap or len(text.encode())} bytes and the boot was stopped",
-                       tail(text, 5))
+        why = flood or f"the transcript reached its cap of {cap or len(text.encode())} bytes"
+        return Verdict("flood", f"output flood: {why}; the boot was stopped", tail(text, 5))
     if contract.PANIC.search(text):
         m = contract.PANIC.search(text)
         return Verdict("panic", f"kernel panic: {m.group(1)}",

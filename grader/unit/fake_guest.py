@@ -37,6 +37,16 @@ def main() -> int:
         line = b"x" * 79 + b"\r\n"
         while True:
             s.sendall(line * 100)
+    elif mode == "slowflood":               # distinct lines at a slow baud rate (Bochs)
+        n = 0
+        while True:
+            s.sendall(b"".join(b"tick %d\r\n" % (n + i) for i in range(50)))
+            n += 50
+            time.sleep(0.01)
+    elif mode == "slowrepeat":              # one line over and over, slowly
+        while True:
+            s.sendall(b"stuck\r\n" * 20)
+            time.sleep(0.01)
     elif mode == "echo":
         f = s.makefile("rb")
         while True:

@@ -78,8 +78,21 @@ def test_fake_hang_times_out(iso):
 
 
 def test_fake_flood_is_capped(iso):
-    run = boot_fake("flood", iso, cap=200_000, timeout=20)
+    run = boot_fake("flood", iso, cap=200_000, max_repeats=10**6, timeout=20)
     assert run.verdict.kind == "flood" and len(run.text) == 200_000
+    assert "cap of 200000 bytes" in run.verdict.summary
+
+
+def test_fake_slow_flood_is_a_flood_not_a_timeout(iso):
+    """A baud-limited flood never reaches the byte cap: the line limits end it."""
+    t = time.monotonic()
+    run = boot_fake("slowflood", iso, max_lines=3000, timeout=30)
+    assert time.monotonic() - t < 10
+    assert run.verdict.kind == "flood" and "limit of 3000 lines" in run.verdict.summary
+    assert run.text.count("\n") >= 3000 - 50
+    run = boot_fake("slowrepeat", iso, max_repeats=500, timeout=30)
+    assert run.verdict.kind == "flood"
+    assert "the same line was printed 500 times in a row: 'stuck'" in run.verdict.summary
 
 
 def test_fake_reboot_and_reset(iso):

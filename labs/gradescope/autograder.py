@@ -7,8 +7,8 @@ pristine staged tree mica/ and optional hidden tests extra/). Steps:
      into a work directory, without its build/ and .git/;
   2. replace its grader/ with the pristine copy, so edited tests count for nothing;
   3. `make all` with the student's Makefile, then remove any build/grade/ the
-     build left behind, and run the pristine grader (`python3 -m grader`) on
-     the lab, with the hidden tests when present, under a time budget;
+     build left behind, and run the pristine grader (`python3 -m grader`, from
+     source/mica, with --build pointing at the student's build) on the lab, with the hidden tests when present, under a time budget;
   4. write results/results.json in Gradescope's format with the visibility
      settings from config.json; when the build or the grader fails, a result
      with score 0 and the reason, never nothing.
@@ -143,10 +143,15 @@ def main() -> int:
         return write(zero(config, f"The build failed (make exited with {rc}); no tests were run.", log))
     shutil.rmtree(tree / "build" / "grade", ignore_errors=True)
 
-    cmd = [sys.executable, "-m", "grader", "--lab", str(config["lab"]), "--emu", config["emu"]]
+    # Run the pristine grader from its own tree, on the student's build: nothing
+    # in the student's tree (a conftest.py, a module shadowing a library) is imported.
+    pristine = src / "mica"
+    home = pristine if (pristine / "grader").is_dir() else tree
+    cmd = [sys.executable, "-m", "grader", "--lab", str(config["lab"]), "--emu", config["emu"],
+           "--build", str(tree / "build")]
     if (src / "extra").is_dir():
         cmd += ["--extra", str(src / "extra")]
-    rc, glog = run(cmd, tree, budget - (time.monotonic() - t0))
+    rc, glog = run(cmd, home, budget - (time.monotonic() - t0))
     print(tail(glog, 200))
     results = tree / "build" / "grade" / "results.json"
     try:

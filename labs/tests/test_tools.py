@@ -60,8 +60,9 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--lab", type=int)
 ap.add_argument("--emu")
 ap.add_argument("--extra")
+ap.add_argument("--build", default="build")
 a = ap.parse_args()
-text = pathlib.Path("build/kernel.txt").read_text()
+text = (pathlib.Path(a.build) / "kernel.txt").read_text()
 tests = []
 def add(name, ok, tags, why):
     tests.append({"name": name, "extra_data": {"test": name}, "score": 5 if ok else 0, "max_score": 5,
@@ -71,7 +72,7 @@ add(f"lab{a.lab}_works", word in text, [f"lab{a.lab}"], f"expected {word} in the
 if a.extra:
     for p in sorted(pathlib.Path(a.extra).iterdir()):
         add(p.stem.removeprefix("test_"), True, [f"lab{a.lab}"], "")
-out = pathlib.Path("build/grade"); out.mkdir(parents=True, exist_ok=True)
+out = pathlib.Path(a.build) / "grade"; out.mkdir(parents=True, exist_ok=True)
 score = sum(t["score"] for t in tests); total = sum(t["max_score"] for t in tests)
 (out / "results.json").write_text(json.dumps({"score": score, "tests": tests}))
 print(f"Score: {score}/{total}")

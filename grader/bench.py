@@ -1,0 +1,153 @@
+"""`make bench` (python -m grader.bench): how fast Mica boots and grades.
+
+Measures, and prints as a table and writes to build/bench/results.json as a
+list of {"name", "value", "unit"}:
+
+  boot_<emu>            wall seconds from starting the emulator to the
+                        kernel's power-off line, median of --runs boots of
+                        --args (default a plain boot), for QEMU (TCG) and Bochs;
+  prompt_<emu>          instead, when the boot shows the shell's prompt
+                        (--prompt, default `mica$ `): seconds to the prompt;
+  grade_lab<N>_qemu     wall seconds of `python -m grader --lab N` on QEMU,
+                        for each lab that has tests; grade_all_qemu for all;
+  <name>                whatever a collector boot reports (below).
+
+Collectors: a boot with the given kernel arguments (--collect ARGS, repeatable;
+default `init=ipcbench`) whose transcript reports measurements itself, one
+per line:
+
+    bench: <name>=<number> unit=<unit>
+
+e.g. `bench: ipc_call_rtt=1834 unit=cycles`. Every such line becomes a
+result named <name> (a collector that prints none adds nothing, so the
+default one is harmless on kernels without ipcbench). Other modules can call
+collect(emu, args) -> list of results and bench_boot(...) directly.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from grader.emulator import backend
+from grader.machine import Boot, Machine
+
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+BENCH_LINE = re.compile(r"^bench: ([A-Za-z_][\w.\-]*)=(-?[\d.]+(?:[eE][-+]?\d+)?)(?: unit=(\S+))?\s*$",
+                        re.MULTILINE)
+DEFAULT_PROMPT = r"mica\$ "
+POWEROFF = r"^mica: power off \(status \d+\)"
+
+
+def result(name: str, value: float, unit: str) -> dict:
+    return {"name": name, "value": round(value, 3) if isinstance(value, float) else value,
+            "unit": unit}
+
+
+def bench_boot(emu: str, iso: Path, args: str = "", runs: int = 5,
+               prompt: str = DEFAULT_PROMPT, timeout: float = 60) -> dict | None:
+    """Median seconds from emulator start to power-off (or to the prompt)."""
+    until = f"(?:{prompt})|(?:{POWEROFF})"
+    times, to_prompt = [], False
+    for _ in range(runs):
+        with Machine(backend(emu), Boot(args=args, until=until, timeout=timeout), iso) as m:
+            run = m.finish()
+        if run.verdict.kind not in ("marker", "poweroff"):
+            print(f"bench: {emu} boot args={args!r}: {run.verdict.summary}", file=sys.stderr)
+            return None
+        to_prompt = re.search(prompt, run.text) is not None
+        times.append(run.seconds)
+    name = f"{'prompt' if to_prompt else 'boot'}_{emu}"
+    return result(name, statistics.median(times), "s")
+
+
+def collect(emu: str, iso: Path, args: str, timeout: float = 120) -> list[dict]:
+    """Boot with args and harvest its `bench: name=value unit=U` lines."""
+    with Machine(backend(emu), Boot(args=args, timeout=timeout), iso) as m:
+        run = m.finish()
+    out = [result(m.group(1), float(m.group(2)), m.group(3) or "")
+           for m in BENCH_LINE.finditer(run.text)]
+    if not out:
+        print(f"bench: collector args={args!r} printed no bench: lines "
+              f"({run.verdict.summary})", file=sys.stderr)
+    return out
+
+
+def grade_time(build: Path, lab: str | None, jobs: int) -> tuple[float, list[int], str]:
+    """Wall seconds of `python -m grader [--lab N]`, the labs it graded, its Score line."""
+    cmd = [sys.executable, "-m", "grader", "--build", str(build), "-j", str(jobs)]
+    cmd += ["--lab", lab] if lab else []
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    t = time.monotonic()
+    p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    seconds = time.monotonic() - t
+    labs: list[int] = []
+    try:
+        data = json.loads((build / "grade" / "results.json").read_text())
+        labs = sorted({int(tag[3:]) for t in data["tests"] for tag in t["tags"]
+                       if re.fullmatch(r"lab\d+", tag)})
+    except (OSError, ValueError, KeyError):
+        pass
+    score = next((line for line in reversed(p.stdout.splitlines()) if line.startswith("Score:")),
+                 f"exit {p.returncode}")
+    return seconds, labs, score
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m grader.bench", description=__doc__.split("\n")[0])
+    p.add_argument("--build", type=Path, default=ROOT / "build")
+    p.add_argument("--runs", type=int, default=5, help="boots per emulator (median)")
+    p.add_argument("--args", default="", help="kernel arguments of the timed boot")
+    p.add_argument("--prompt", default=DEFAULT_PROMPT, help="the shell prompt (a regex)")
+    p.add_argument("--emu", action="append", choices=["qemu", "bochs"],
+                   help="emulators to time (default both)")
+    p.add_argument("--collect", action="append", default=None,
+                   help="kernel arguments of a collector boot (default: init=ipcbench)")
+    p.add_argument("--no-grade", action="store_true", help="skip the grading times")
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--out", type=Path, default=None, help="default BUILD/bench/results.json")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = parse_args(sys.argv[1:] if argv is None else argv)
+    iso = a.build / "mica.iso"
+    if not iso.exists():
+        print(f"bench: {iso} is missing: run make first")
+        return 2
+    results: list[dict] = []
+
+    def add(r: dict | None) -> None:
+        if r is not None:
+            results.append(r)
+            print(f"  {r['name']:<28} {r['value']:>12g} {r['unit']}", flush=True)
+
+    for emu in a.emu or ["qemu", "bochs"]:
+        add(bench_boot(emu, iso, a.args, a.runs, a.prompt))
+    for args in ["init=ipcbench"] if a.collect is None else a.collect:
+        for r in collect("qemu", iso, args):
+            add(r)
+    if not a.no_grade:
+        seconds, labs, score = grade_time(a.build, None, a.jobs)
+        add(result("grade_all_qemu", seconds, "s"))
+        print(f"    ({score})")
+        for lab in labs:
+            seconds, _, score = grade_time(a.build, str(lab), a.jobs)
+            add(result(f"grade_lab{lab}_qemu", seconds, "s"))
+            print(f"    ({score})")
+    out = a.out or a.build / "bench" / "results.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"bench: {len(results)} results in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
