@@ -43,19 +43,23 @@ F = TypeVar("F", bound=Callable)
 
 
 def grade(*, lab: int, points: float, title: str, boot: Boot | None = None,
-          timeout: float | None = None) -> Callable[[F], F]:
+          timeout: float | None = None, visibility: str = "visible") -> Callable[[F], F]:
     """Declare a graded test: its lab, its points and a one-line title.
 
     boot     the Boot whose finished run the `run` fixture hands the test;
              tests with equal boots share one emulator run
     timeout  a hard limit in seconds for the whole test (default: generous,
              from the boot timeouts); the boots' own timeouts give the verdicts
+    visibility  when Gradescope shows the result: visible, hidden,
+             after_due_date or after_published (for hidden tests)
     """
     marks = [pytest.mark.lab(lab), pytest.mark.points(points), pytest.mark.title(title)]
     if boot is not None:
         marks += [pytest.mark.boot(boot), pytest.mark.xdist_group(boot.key)]
     if timeout is not None:
         marks.append(pytest.mark.timeout(timeout))
+    if visibility != "visible":
+        marks.append(pytest.mark.visibility(visibility))
 
     def decorate(fn: F) -> F:
         for mark in marks:

@@ -3,7 +3,8 @@
 Runs pytest (with xdist) over the grader's own tests (plus --extra DIR),
 then prints one line per test, per-lab subtotals, the failures with the
 command that reruns each, `grade: N passed, M failed` and, last,
-`Score: X/Y`. Writes BUILD/grade/results.json (Gradescope) and junit.xml.
+`Score: X/Y`. Writes BUILD/grade/results.json (Gradescope), junit.xml and
+classroom.json (GitHub Classroom's autograding result).
 
 Exit status: 0 full marks; 1 some test failed; 2 the grader itself could not
 run (no matching tests, no build, a pytest error) -- then no Score line is
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         return error(f"{a.build / 'mica.iso'} is missing: run make first")
     grade_dir = a.build / "grade"
     shutil.rmtree(grade_dir / "transcripts", ignore_errors=True)
-    for stale in ("tests.json", "results.json", "junit.xml"):
+    for stale in ("tests.json", "results.json", "junit.xml", "classroom.json"):
         (grade_dir / stale).unlink(missing_ok=True)
     grade_dir.mkdir(parents=True, exist_ok=True)
     log = grade_dir / "pytest.log"
@@ -117,13 +118,18 @@ def main(argv: list[str] | None = None) -> int:
                      " (test names are listed by `make grade`)")
     if rc not in (PYTEST_OK, PYTEST_FAILED):
         return error(f"pytest exited with status {rc} (not a test failure)", log)
+    undeclared = [r.nodeid for r in found if r.lab == 0]
+    if undeclared:
+        return error("tests without @grade(lab=..., points=..., title=...): " + ", ".join(undeclared))
     if rc == PYTEST_FAILED and all(r.passed for r in found):
-        return error("pytest reported a failure outside the graded tests", log)
+        return error("pytest failed outside the graded tests (a test file that does not "
+                     "import or collect?)", log)
 
     lines = res.summary_lines(found)
     print("\n".join(lines))
     res.write_json(grade_dir / "results.json", res.gradescope(found, seconds, "\n".join(lines)))
     (grade_dir / "junit.xml").write_text(res.junit_xml(found, seconds))
+    res.write_json(grade_dir / "classroom.json", res.classroom(found))
     got, total = res.totals(found)
     return EXIT_FULL if got == total else EXIT_PARTIAL
 

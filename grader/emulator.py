@@ -18,6 +18,8 @@ import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
 PR_SET_PDEATHSIG = 1
 
@@ -178,7 +180,7 @@ class Bochs(Backend):
         return ("bochs: " + note) if note and not note.startswith("bochs") else note
 
 
-BACKENDS: dict[str, type[Backend]] = {"qemu": Qemu, "bochs": Bochs}
+BACKENDS: Mapping[str, type[Backend]] = MappingProxyType({"qemu": Qemu, "bochs": Bochs})
 
 
 def backend(name: str) -> Backend:

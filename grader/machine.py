@@ -106,8 +106,6 @@ class Run:
         msg = [what, f"boot: {self.boot.describe()} on {self.emulator}", f"verdict: {self.verdict}"]
         if self.verdict.kind in ("poweroff", "marker"):
             msg.append(tail(self.text))
-        if self.transcript:
-            msg.append(f"transcript: {self.transcript}")
         return GradeFailure("\n".join(msg))
 
     def assert_poweroff(self, status: int = contract.STATUS_CLEAN) -> None:

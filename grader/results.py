@@ -25,6 +25,7 @@ class TestResult:
     transcripts: list[str] = field(default_factory=list)
     nodeid: str = ""
     index: int = 0              # collection order, for a stable listing
+    visibility: str = "visible"     # Gradescope: visible, hidden, after_due_date, after_published
 
     @property
     def score(self) -> float:
@@ -93,12 +94,24 @@ def gradescope(results: list[TestResult], seconds: float, output: str = "") -> d
             "status": "passed" if r.passed else "failed",
             "output": text,
             "tags": [f"lab{r.lab}"],
-            "visibility": "visible",
+            "visibility": r.visibility,
             "extra_data": {"test": r.name, "seconds": round(r.seconds, 2)},
         })
     return {"score": got, "execution_time": round(seconds, 2), "output": output,
             "output_format": "text", "visibility": "visible", "stdout_visibility": "visible",
             "tests": tests}
+
+
+def classroom(results: list[TestResult]) -> dict:
+    """GitHub Classroom's autograding result (what autograding-command-grader
+    emits, before base64), one entry per test."""
+    results = ordered(results)
+    got, total = totals(results)
+    return {"version": 1, "status": "pass" if got == total else "fail", "max_score": total,
+            "tests": [{"name": f"lab{r.lab} {r.name}", "status": "pass" if r.passed else "fail",
+                       "score": r.score, "message": r.output or None,
+                       "test_code": f"make grade T={r.name}", "filename": r.nodeid.split("::")[0],
+                       "line_no": None, "duration": round(r.seconds * 1000)} for r in results]}
 
 
 def junit_xml(results: list[TestResult], seconds: float) -> str:

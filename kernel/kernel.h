@@ -86,7 +86,7 @@ bool cmdline_has(const char *key, const char *item);
 void timer_init(long hz);
 uint64_t timer_ticks(void);
 long timer_hz(void);
-void sched_tick(void);              /* weak no-op in timer.c; the scheduler defines it */
+void sched_tick(void);              /* sched.c: charge the tick, wake sleepers, end slices */
 
 /* arch/x86_64/gdt.c */
 void gdt_init(void);
@@ -113,6 +113,92 @@ uint64_t irq_spurious_count(void);
 
 /* arch/x86_64/pit.c */
 void pit_init(long hz);
+
+/* sched.c (struct thread, struct space, struct cpu are in thread.h) */
+struct thread;
+struct trapframe;
+struct space;
+enum wake_reason;
+enum block_reason;
+void sched_init(void);
+void sched_start(void) __attribute__((noreturn));
+void schedule(void);
+void sched_preempt_point(void);
+void sched_yield(void);
+void sched_sleep(uint64_t ticks);
+void sched_block(enum block_reason why, int state);
+void sched_make_ready(struct thread *t, enum wake_reason why);
+void sched_set_priority(struct thread *t, int prio);
+int sched_suspend(struct thread *t);
+int sched_resume(struct thread *t);
+int sched_timeslice(void);
+void sched_finish_switch(struct thread *prev);
+void sched_trace_exit(struct thread *t);
+void timer_queue_add(struct thread *t, uint64_t when);
+void timer_queue_remove(struct thread *t);
+
+/* thread.c */
+struct thread *thread_create_kernel(const char *name, int priority, void (*fn)(void *), void *arg);
+struct thread *thread_create_user(struct space *s, const char *name, int priority,
+                                  uint64_t entry, uint64_t stack_top, uint64_t arg);
+int thread_start(struct thread *t);
+void thread_exit(int status) __attribute__((noreturn));
+int thread_join(struct thread *t, tick_t timeout);
+void thread_get(struct thread *t);
+void thread_put(struct thread *t);
+void thread_reap(struct thread *t);
+uint64_t thread_count(void);
+const char *thread_state_name(int state);
+
+/* space.c */
+struct space *space_new(const char *name);
+void space_get(struct space *s);
+void space_put(struct space *s);
+void space_last_thread_exited(struct space *s, int status);
+int space_map_new_page(struct space *s, uint64_t va, unsigned flags, void **kva);
+void space_unmap_free(struct space *s, uint64_t start, uint64_t end);
+
+/* fault.c */
+void thread_fault(struct trapframe *tf) __attribute__((noreturn));
+
+/* usercopy.c: the only way to touch user memory; 0 or -E_FAULT */
+bool user_range_ok(uint64_t va, size_t len, bool write);
+int copy_from_user(void *dst, uint64_t src, size_t n);
+int copy_to_user(uint64_t dst, const void *src, size_t n);
+long strncpy_from_user(char *dst, uint64_t src, size_t size);
+bool usercopy_fixup(struct trapframe *tf);
+
+/* elf.c */
+int elf_load(struct space *s, const void *image, size_t size, uint64_t limit,
+             uint64_t *entry, const char **why);
+
+/* root.c */
+void root_task_start(void);
+void root_task_ended(int status) __attribute__((noreturn));
+struct space *root_space(void);
+
+/* syscall.c, sys_thread.c: the handlers, sys_<name> for each MICA_SYSCALLS entry */
+void syscall_dispatch(struct trapframe *tf);
+long sys_debug_write(uint64_t buf, size_t len);
+long sys_thread_exit(int status) __attribute__((noreturn));
+long sys_yield(void);
+long sys_sleep(tick_t ticks);
+long sys_ticks(void);
+long sys_thread_create(cap_t space, uint64_t params);
+long sys_thread_start(cap_t thread);
+long sys_thread_suspend(cap_t thread);
+long sys_thread_resume(cap_t thread);
+long sys_thread_set_priority(cap_t thread, int priority);
+long sys_thread_info(cap_t thread, uint64_t info);
+long sys_thread_join(cap_t thread, tick_t timeout);
+long sys_kernel_stats(uint64_t stats);
+long sys_poweroff(cap_t machine, int status);
+
+/* arch/x86_64/context.c */
+void arch_thread_init_kernel(struct thread *t, void (*fn)(void *), void *arg);
+void arch_thread_init_user(struct thread *t, uint64_t entry, uint64_t stack_top, uint64_t arg);
+void arch_switch_to(struct thread *prev, struct thread *next);
+void syscall_init(void);
 
 /* arch/x86_64/serial.c */
 void serial_init(void);

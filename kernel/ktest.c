@@ -37,3 +37,11 @@ void ktest_stage(enum ktest_stage stage)
     kprintf("ktest: %s end\n", t->name);
     poweroff(0);
 }
+
+/* Whether the chosen test runs at this stage (for stages that need set-up). */
+bool ktest_wanted(enum ktest_stage stage)
+{
+    const char *name = cmdline_get("ktest");
+    const struct ktest *t = name ? find(name) : NULL;
+    return t && t->stage == stage;
+}

@@ -34,5 +34,6 @@ struct ktest {
 /* ktest.c */
 void ktest_stage(enum ktest_stage stage);   /* run the chosen test if it belongs here */
 void ktest_check_name(void);                /* warn early about an unknown ktest= name */
+bool ktest_wanted(enum ktest_stage stage);  /* the chosen test runs at this stage */
 
 #endif

@@ -6,7 +6,21 @@
 #include "kernel.h"
 #include "boot.h"
 #include "ktest.h"
+#include <mica/syscall.h>
 #include "arch/x86_64/x86.h"
+
+static void run_thread_ktest(void *arg)
+{
+    ktest_stage(KTEST_AFTER_THREADS);   /* powers off at its end */
+}
+
+static void start_thread_ktest(void)
+{
+    struct thread *t = thread_create_kernel("ktest", PRIO_DEFAULT, run_thread_ktest, NULL);
+    if (!t)
+        panic("main: no memory for the ktest thread");
+    thread_start(t);
+}
 
 void kmain(uint32_t magic, uint64_t mbi_phys)
 {
@@ -30,7 +44,13 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     sti();                              /* interrupts on from here */
 
     ktest_stage(KTEST_AFTER_TIMER);
-    poweroff(0);
+    syscall_init();                     /* syscall/sysret, the per-CPU area in GS */
+    sched_init();                       /* ready queues, timer queue, the idle thread */
+    if (ktest_wanted(KTEST_AFTER_THREADS))
+        start_thread_ktest();           /* the chosen test runs in a kernel thread */
+    else
+        root_task_start();              /* the first module, as the first user program */
+    sched_start();                      /* to the first thread; never returns */
 }
 
 /* Echo the parsed command line back, so the grader can check the parser. */

@@ -1,5 +1,4 @@
 """Real boots of the current kernel in both emulators."""
-from pathlib import Path
 
 import pytest
 

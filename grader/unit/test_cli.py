@@ -13,7 +13,8 @@ def test_must_fail(run):
     run.assert_poweroff(0)
     raise run.fail("expected the impossible")
 
-@grade(lab=9, points=2, title="shares the boot above", boot=Boot(args="x=1"))
+@grade(lab=9, points=2, title="shares the boot above", boot=Boot(args="x=1"),
+       visibility="after_published")
 def test_shares(run):
     run.assert_poweroff(0)
 '''
@@ -50,5 +51,6 @@ def test_failing_extra_test(tmp_path):
     assert "Traceback" not in p.stdout
     data = json.loads((tmp_path / "build/grade/results.json").read_text())
     assert data["score"] == 2 and len(data["tests"]) == 2
+    assert [t["visibility"] for t in data["tests"]] == ["visible", "after_published"]
     assert (tmp_path / "build/grade/transcripts/must_fail.txt").exists()
     assert (tmp_path / "build/grade/junit.xml").exists()

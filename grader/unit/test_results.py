@@ -2,7 +2,7 @@
 import json
 import xml.etree.ElementTree as ET
 
-from grader.results import TestResult, gradescope, junit_xml, load_results, save_results, \
+from grader.results import TestResult, classroom, gradescope, junit_xml, load_results, save_results, \
     summary_lines
 
 RESULTS = [
@@ -54,3 +54,10 @@ def test_save_load_round_trip(tmp_path):
     back = load_results(p)
     assert sorted(r.name for r in back) == ["banner", "frames", "poweroff"]
     assert [r for r in back if r.name == "frames"][0].transcripts == RESULTS[2].transcripts
+
+
+def test_classroom_shape():
+    data = classroom(RESULTS)
+    assert data["version"] == 1 and data["status"] == "fail" and data["max_score"] == 20
+    assert {t["status"] for t in data["tests"]} == {"pass", "fail"}
+    assert sum(t["score"] for t in data["tests"]) == 10

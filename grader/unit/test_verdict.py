@@ -121,3 +121,15 @@ def test_expect_after_end_gives_verdict(iso, fake_symbols):
 def test_until_marker(iso):
     run = boot_fake("hang", iso, until=r"^Mica", timeout=10)
     assert run.verdict.kind == "marker" and run.verdict.clean
+
+
+def test_console_types_each_line_at_the_prompt(iso, monkeypatch):
+    import io
+    import sys
+    from grader.console import feed_pipe
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"hello\nagain\nhalt\n")))
+    with Machine(FakeEmulator("echo"), Boot(timeout=20), iso) as m:
+        feed_pipe(m, quiet=5.0)
+        run = m.finish()
+    assert run.verdict.clean and run.seconds < 5             # no quiet waits: prompts seen
+    assert "you said hello" in run.text and "you said again" in run.text

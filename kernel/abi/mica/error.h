@@ -39,9 +39,11 @@
 
 /** Error codes; system calls return their negation. */
 enum mica_error {
+/** @cond */
 #define MICA_ERROR_ENUM(name, num, msg) name = num,
     MICA_ERRORS(MICA_ERROR_ENUM)
 #undef MICA_ERROR_ENUM
+/** @endcond */
     E_COUNT /**< number of error codes; not an error */
 };
 

@@ -1,0 +1,97 @@
+/*
+ * syscall_entry.S: the syscall instruction's way into the kernel and sysret's
+ * way out.
+ *
+ * syscall leaves rip in rcx and rflags in r11, clears IF, DF, TF and AC
+ * (SFMASK), and switches neither stack nor GS. We swapgs to reach the per-CPU
+ * area (struct cpu in thread.h), park the user rsp there, load the current
+ * thread's kernel stack top and build the same struct trapframe an interrupt
+ * from ring 3 builds (trap.h), with vector = T_SYSCALL. So a thread's user
+ * state is always the trapframe at the top of its kernel stack, whichever way
+ * it entered. syscall_dispatch(tf) runs with interrupts off.
+ *
+ * The way out is sysret when the frame still holds what sysret can restore
+ * (user code and stack selectors, a user rip below USER_TOP: sysret to a
+ * non-canonical rip would fault in ring 0 on Intel CPUs); otherwise the
+ * general iretq path, trap_return.
+ */
+#define CPU_KERNEL_RSP  0
+#define CPU_USER_RSP    8
+#define USER_DS         0x1b
+#define USER_CS         0x23
+#define T_SYSCALL       256
+#define TF_VECTOR       0x78
+#define TF_RIP          0x88
+#define TF_CS           0x90
+#define TF_RFLAGS       0x98
+#define TF_RSP          0xa0
+#define TF_SS           0xa8
+#define USER_TOP        0x00007FFFFFFFF000
+
+        .text
+        .global syscall_entry
+syscall_entry:
+        swapgs
+        mov     %rsp, %gs:CPU_USER_RSP
+        mov     %gs:CPU_KERNEL_RSP, %rsp
+        pushq   $USER_DS                        /* ss */
+        pushq   %gs:CPU_USER_RSP                /* rsp */
+        pushq   %r11                            /* rflags */
+        pushq   $USER_CS                        /* cs */
+        pushq   %rcx                            /* rip */
+        pushq   $0                              /* err */
+        pushq   $T_SYSCALL                      /* vector */
+        pushq   %rax
+        pushq   %rbx
+        pushq   %rcx
+        pushq   %rdx
+        pushq   %rsi
+        pushq   %rdi
+        pushq   %rbp
+        pushq   %r8
+        pushq   %r9
+        pushq   %r10
+        pushq   %r11
+        pushq   %r12
+        pushq   %r13
+        pushq   %r14
+        pushq   %r15
+        mov     %rsp, %rdi
+
+        pushq   TF_RIP(%rdi)                    /* frame record, as in vectors.S */
+        pushq   $0
+        mov     %rsp, %rbp
+        call    syscall_dispatch
+        add     $16, %rsp
+
+        .global syscall_return
+syscall_return:
+        cmpq    $USER_CS, TF_CS(%rsp)
+        jne     trap_return
+        cmpq    $USER_DS, TF_SS(%rsp)
+        jne     trap_return
+        movabs  $USER_TOP, %rax
+        cmp     %rax, TF_RIP(%rsp)
+        jae     trap_return
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %r11                            /* overwritten below */
+        popq    %r10
+        popq    %r9
+        popq    %r8
+        popq    %rbp
+        popq    %rdi
+        popq    %rsi
+        popq    %rdx
+        popq    %rcx                            /* overwritten below */
+        popq    %rbx
+        popq    %rax
+        mov     TF_RIP - TF_VECTOR(%rsp), %rcx
+        mov     TF_RFLAGS - TF_VECTOR(%rsp), %r11
+        mov     TF_RSP - TF_VECTOR(%rsp), %rsp
+        swapgs
+        sysretq
+
+        .section .note.GNU-stack, "", @progbits

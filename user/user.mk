@@ -1,0 +1,90 @@
+# user.mk: the user-space build, included by the top Makefile.
+#
+#   build/user/libmica.a        the user library (user/lib plus the kernel's
+#                               freestanding kernel/lib/string.c and format.c)
+#   build/user/<prog>.elf       one static ELF per program, linked at 0x400000
+#                               by user/user.ld, with <prog>.asm and <prog>.sym
+#
+# Adding a program: add its name to USER_PROGS and list its objects in
+# <prog>_OBJS; the template at the end makes the link rule.
+#
+# No floating point or SIMD in user space: the kernel does not save FPU/SSE
+# registers across context switches, so everything is compiled with
+# -mgeneral-regs-only (gcc then refuses float and double outright).
+
+UCFLAGS := -std=gnu11 -O2 -ggdb $(WARN) -ffreestanding -fno-stack-protector \
+	-fno-pie -no-pie -static -nostdlib -mgeneral-regs-only -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables -MMD -MP \
+	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-Iuser/lib/include -Ikernel/abi -Ikernel/lib
+ULDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none
+
+# The user library, one line per file.
+# crt0.o is linked first in every program, outside the archive.
+UCRT0 := $B/user/lib/crt0.o
+ULIB_OBJS := \
+	$B/user/lib/start.o \
+	$B/user/lib/print.o \
+	$B/user/lib/malloc.o \
+	$B/user/lib/lock.o \
+	$B/user/lib/thread.o \
+	$B/user/lib/error.o \
+	$B/user/lib/exit.o \
+	$B/user/lib/string.o \
+	$B/user/lib/format.o
+ULIB := $B/user/libmica.a
+
+# The programs.
+USER_PROGS := root
+
+# The root task: the scenario runner and the scenarios built into it.
+root_OBJS := \
+	$B/user/root/main.o \
+	$B/user/tests/lab3/ring3.o \
+	$B/user/tests/lab3/badsys.o \
+	$B/user/tests/lab3/rr.o \
+	$B/user/tests/lab3/prio.o \
+	$B/user/tests/lab3/sleep.o \
+	$B/user/tests/lab3/timeslice.o \
+	$B/user/tests/lab3/cycles.o \
+	$B/user/tests/lab3/join.o
+
+USER_ELFS := $(USER_PROGS:%=$B/user/%.elf)
+all: $(USER_ELFS) $(USER_ELFS:.elf=.asm) $(USER_ELFS:.elf=.sym)
+
+# The root task goes into the ISO as the first boot module (see grub.cfg).
+ISO_FILES += $B/iso/boot/root.elf
+$B/iso/boot/root.elf: $B/user/root.elf
+	@mkdir -p $(@D)
+	cp $< $@
+
+$B/user/lib/%.o: user/lib/%.S
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -c -o $@ $<
+
+$B/user/lib/%.o: kernel/lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -c -o $@ $<
+
+$B/user/%.o: user/%.c
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -c -o $@ $<
+
+$(ULIB): $(ULIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$B/user/%.asm: $B/user/%.elf
+	$(OBJDUMP) -d -S --no-show-raw-insn $< > $@
+
+$B/user/%.sym: $B/user/%.elf
+	$(NM) -n $< > $@
+
+# user_program(prog): link build/user/prog.elf from $(prog_OBJS) and the library.
+define user_program
+$B/user/$(1).elf: $(UCRT0) $$($(1)_OBJS) $(ULIB) user/user.ld
+	$(LD) $(ULDFLAGS) -T user/user.ld -o $$@ $(UCRT0) $$($(1)_OBJS) $(ULIB)
+endef
+$(foreach p,$(USER_PROGS),$(eval $(call user_program,$p)))
+
+-include $(ULIB_OBJS:.o=.d) $(foreach p,$(USER_PROGS),$($p_OBJS:.o=.d))
