@@ -162,6 +162,7 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
     for (void *f = s->free; f; f = *(void **)f)
         if (f == obj)
             panic("kmem: double free of %p in cache %s", obj, c->name);
+    /* LAB 2 BEGIN: put the object back; move the slab between lists; give back an empty slab */
     *(void **)obj = s->free;
     s->free = obj;
     if (s->inuse-- == c->per_slab) {
@@ -176,6 +177,7 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
         pmm_free(V2P(s));
         c->pages--;
     }
+    /* LAB 2 END */
 }
 
 /* size bytes, 16-byte aligned, or NULL (size 0, or out of memory). */

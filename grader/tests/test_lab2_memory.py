@@ -55,10 +55,10 @@ def usable_kib(run: Run) -> int:
     return int(m[1])
 
 
-def raw_regions(run: Run) -> list[Region]:
-    """The firmware's map as the mem ktest echoed it."""
+def raw_regions(run: Run, test: str = "mem") -> list[Region]:
+    """The firmware's map as the mem ktest echoed it (or a test's made-up map)."""
     out = []
-    for line in run.ktest("mem"):
+    for line in run.ktest(test):
         if line.startswith("raw "):
             kv = key_values(line)
             out.append(Region(int(kv["base"]), int(kv["len"]), int(kv["type"])))
@@ -199,6 +199,19 @@ def test_memory_hole(boot):
         for r in regions:
             check(run, not (r.base < 4 * GIB and r.end > 3 * GIB + GIB // 2),
                   f"usable region {r.base:#x}-{r.end:#x} runs into the PCI hole below 4 GiB")
+
+
+@grade(lab=2, points=5, title="memory map cleaning: overlaps, holes, unaligned and tiny regions")
+def test_memmap_cases(boot):
+    run = boot(Boot(args="ktest=memmap"))
+    run.assert_poweroff(0)
+    lines = run.ktest("memmap")
+    got = [Region(int(kv["base"]), int(kv["len"])) for kv in map(key_values, lines)
+           if "base" in kv and "type" not in kv]
+    want = expected_map(raw_regions(run, "memmap"))
+    if got != want:
+        show = lambda rs: ", ".join(f"{r.base:#x}-{r.end:#x}" for r in rs)
+        raise run.fail(f"expected usable regions {show(want)}\nmemmap_clean() gave {show(got)}")
 
 
 # ---- the frame allocator ----------------------------------------------------

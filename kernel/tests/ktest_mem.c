@@ -8,6 +8,7 @@
 #include "boot.h"
 #include "ktest.h"
 #include "vm.h"
+#include "memmap.h"
 #include <mica/memstat.h>
 
 extern char boot_stack_guard[], boot_stack_top[];
@@ -33,6 +34,33 @@ KTEST(mem, KTEST_AFTER_MEMORY)
         kprintf("raw base=%#lx len=%#lx type=%u\n", bootinfo.regions[i].base,
                 bootinfo.regions[i].length, bootinfo.regions[i].type);
     kprintf("frames_total=%lu frames_free=%lu\n", pmm_total_count(), pmm_free_count());
+}
+
+/* memmap_clean() on a made-up map with the awkward cases real firmware has
+ * shown: unsorted entries, overlaps, reserved holes in usable memory,
+ * unaligned edges, zero-length and sub-page pieces, a region past 4 GiB. */
+KTEST(memmap, KTEST_AFTER_MEMORY)
+{
+    static const struct mem_region map[] = {
+        { 0x200000, 0x600000, MEM_USABLE },
+        { 0x0, 0x9fc00, MEM_USABLE },
+        { 0x9fc00, 0x400, MEM_RESERVED },
+        { 0x300100, 0x2000, MEM_RESERVED },         /* unaligned hole */
+        { 0x700000, 0x200000, MEM_USABLE },         /* overlaps the first, extends it */
+        { 0x800000, 0x1000, MEM_ACPI_RECLAIMABLE }, /* inside the extension */
+        { 0xa00000, 0, MEM_USABLE },                /* zero length */
+        { 0xb00800, 0x800, MEM_USABLE },            /* under a page */
+        { 0xc00010, 0x3000, MEM_USABLE },           /* unaligned both ends */
+        { 0x100000000, 0x10000000, MEM_USABLE },
+        { 0x10ffff000, 0x2000, MEM_BAD },           /* straddles the end of the last */
+    };
+    struct mem_region out[2 * ARRAY_SIZE(map)];
+
+    for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+        kprintf("raw base=%#lx len=%#lx type=%u\n", map[i].base, map[i].length, map[i].type);
+    int n = memmap_clean(map, ARRAY_SIZE(map), out);
+    for (int i = 0; i < n; i++)
+        kprintf("clean base=%#lx len=%#lx\n", out[i].base, out[i].length);
 }
 
 #define PMM_BATCH   256
