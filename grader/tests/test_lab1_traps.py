@@ -271,7 +271,7 @@ def test_timer_rate_follows_hz(boot):
                  what="TSC cycles per tick, hz=100 vs hz=400")
 
 
-@grade(lab=1, points=2, title="the default tick rate is 100 Hz", boot=Boot())
+@grade(lab=1, points=2, title="the default tick rate is 100 Hz", boot=Boot(args="ktest=timer"))
 def test_timer_default_rate(run):
     run.assert_poweroff(0)
     assert_lines_match(run.text, r"^timer: PIT at 100 Hz\b", no=[r"^trap:", r"^panic:"])
