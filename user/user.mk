@@ -49,7 +49,9 @@ root_OBJS := \
 	$B/user/tests/lab3/timeslice.o \
 	$B/user/tests/lab3/cycles.o \
 	$B/user/tests/lab3/join.o \
-	$B/user/tests/lab4/caps.o
+	$B/user/tests/lab4/caps.o \
+	$B/user/tests/lab4/pingpong.o \
+	$B/user/tests/lab4/ipcsem.o
 
 USER_ELFS := $(USER_PROGS:%=$B/user/%.elf)
 all: $(USER_ELFS) $(USER_ELFS:.elf=.asm) $(USER_ELFS:.elf=.sym)
