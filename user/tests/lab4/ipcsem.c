@@ -26,6 +26,15 @@ static const char *en(long r)
 
 static cap_t ep;
 
+/* Wait until thread t is blocked (in IPC): sleeping one tick is not enough
+ * under Bochs with the trace on, where printing takes ticks. */
+static void wait_blocked(cap_t t)
+{
+    struct thread_info ti;
+    while (thread_info(t, &ti) == 0 && ti.state != THREAD_BLOCKED)
+        sleep_ticks(1);
+}
+
 /* ---- ipcorder ---- */
 
 static int order_receiver(void *unused)
@@ -51,14 +60,14 @@ SCENARIO(ipcorder, "blocking order: receiver first, sender first, FIFO senders")
 
     printf("ipcorder: part=receiver_first\n");
     cap_t r = thread_spawn("rcv", order_receiver, NULL, PRIO_DEFAULT);
-    sleep_ticks(1);                     /* rcv blocks in recv */
+    wait_blocked(r);                    /* rcv blocks in recv */
     long ret = ipc_send(ep, MSG_INFO(100, 0, 0), NULL);
     printf("ipcorder: sent ret=%ld\n", ret);
     thread_join(r, NULL);
 
     printf("ipcorder: part=sender_first\n");
     cap_t s = thread_spawn("snd", order_sender, (void *)200, PRIO_DEFAULT);
-    sleep_ticks(1);                     /* snd blocks in send */
+    wait_blocked(s);                    /* snd blocks in send */
     ret = ipc_recv(ep, TIMEOUT_FOREVER, &m);
     printf("ipcorder: sender_first ret=%ld label=%lu\n", ret, MSG_LABEL(m.info));
     thread_join(s, NULL);
@@ -69,7 +78,7 @@ SCENARIO(ipcorder, "blocking order: receiver first, sender first, FIFO senders")
     for (int i = 0; i < 4; i++) {
         t[i] = thread_spawn(names[i], order_sender, (void *)(long)(301 + i),
                             i == 3 ? PRIO_DEFAULT + 2 : PRIO_DEFAULT);
-        sleep_ticks(1);                 /* each blocks before the next starts */
+        wait_blocked(t[i]);             /* each blocks before the next starts */
     }
     for (int i = 0; i < 4; i++) {
         ret = ipc_recv(ep, 0, &m);
@@ -124,7 +133,8 @@ static void badges(void)
         client_caps[i] = sys_cap_mint(ep, -1, RIGHT_SEND, 11 * (i + 1));
         t[i] = thread_spawn("client", client, (void *)i, PRIO_DEFAULT);
     }
-    sleep_ticks(1);
+    for (int i = 0; i < 3; i++)
+        wait_blocked(t[i]);
     for (int i = 0; i < 3; i++) {
         long r = ipc_recv(ep, 0, &m);
         printf("ipcsec: badge ret=%ld client=%lu badge=%lu\n", r, MSG_LABEL(m.info), m.badge);
@@ -141,7 +151,7 @@ static void refused(void)
     cap_t send_only = sys_cap_mint(ep, -1, RIGHT_SEND, 0);
     cap_t n = sys_notification_create();
     cap_t t = thread_spawn("waiter", first_label, NULL, PRIO_DEFAULT);
-    sleep_ticks(1);                         /* waiter blocks in recv */
+    wait_blocked(t);                        /* waiter blocks in recv */
     struct { const char *what; long r; } res[] = {
         { "long_no_buffer", ipc_send(ep, MSG_INFO(1, 8, 0), NULL) },
         { "send_recv_only", ipc_send(recv_only, MSG_INFO(2, 0, 0), NULL) },
@@ -181,7 +191,7 @@ static void transfer(void)
     cap_t copy = sys_cap_copy(n, -1);
     main_buf.send_cap = copy;
     cap_t t = thread_spawn("capper", cap_receiver, NULL, PRIO_DEFAULT);
-    sleep_ticks(1);
+    wait_blocked(t);
     long r = ipc_send(ep, MSG_INFO(77, 0, 1), NULL);
     thread_join(t, NULL);
     printf("ipcsec: sent_cap ret=%ld bits=%ld\n", r, sys_notify_poll(n));
@@ -250,7 +260,7 @@ SCENARIO(ipctime, "receive timeouts, notification coalescing and binding")
     printf("ipctime: coalesce wait=%ld\n", sys_notify_wait(ntfn));
 
     cap_t w = thread_spawn("nwaiter", ntfn_waiter, NULL, PRIO_DEFAULT);
-    sleep_ticks(3);
+    wait_blocked(w);
     printf("ipctime: signal at=%lu\n", ticks());
     sys_notify_signal(b[2]);
     thread_join(w, NULL);
@@ -259,10 +269,10 @@ SCENARIO(ipctime, "receive timeouts, notification coalescing and binding")
     long br = sys_notify_bind(s, ntfn);
     long again = sys_notify_bind(s, ntfn);
     printf("ipctime: bind ret=%ld again=%s\n", br, en(again));
-    sleep_ticks(1);                         /* bound blocks in recv */
+    wait_blocked(s);                        /* bound blocks in recv */
     sys_notify_signal(b[0]);
     sys_notify_signal(b[2]);
-    sleep_ticks(1);
+    wait_blocked(s);
     ipc_send(ep, MSG_INFO(9, 0, 0), NULL);
     thread_join(s, NULL);
     return 0;
