@@ -74,10 +74,10 @@
 
 /** @name Message info word: label (48 bits), cap flag, length (7 bits).
  *  Bits 8..15 are reserved and must be zero. @{ */
-#define MSG_LEN_MASK    0x7fUL
-#define MSG_CAP         0x80UL
-#define MSG_RESERVED    0xff00UL
-#define MSG_LABEL_SHIFT 16
+#define MSG_LEN_MASK    0x7fUL      /**< the length field */
+#define MSG_CAP         0x80UL      /**< a capability travels with the message */
+#define MSG_RESERVED    0xff00UL    /**< must be zero */
+#define MSG_LABEL_SHIFT 16          /**< where the label starts */
 /** Build an info word. */
 #define MSG_INFO(label, len, cap) \
     (((uint64_t)(label) << MSG_LABEL_SHIFT) | ((uint64_t)(len) & MSG_LEN_MASK) | ((cap) ? MSG_CAP : 0))

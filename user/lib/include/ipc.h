@@ -1,5 +1,5 @@
 /**
- * @file ipc.h
+ * @file
  * @brief Endpoints, messages and notifications from user code.
  *
  * Typed wrappers of system calls 32-45 (mica/ipc.h has the contracts and the
