@@ -30,6 +30,7 @@ ULIB_OBJS := \
 	$B/user/lib/thread.o \
 	$B/user/lib/error.o \
 	$B/user/lib/exit.o \
+	$B/user/lib/ipc.o \
 	$B/user/lib/string.o \
 	$B/user/lib/format.o
 ULIB := $B/user/libmica.a
@@ -47,7 +48,10 @@ root_OBJS := \
 	$B/user/tests/lab3/sleep.o \
 	$B/user/tests/lab3/timeslice.o \
 	$B/user/tests/lab3/cycles.o \
-	$B/user/tests/lab3/join.o
+	$B/user/tests/lab3/join.o \
+	$B/user/tests/lab4/caps.o \
+	$B/user/tests/lab4/pingpong.o \
+	$B/user/tests/lab4/ipcsem.o
 
 USER_ELFS := $(USER_PROGS:%=$B/user/%.elf)
 all: $(USER_ELFS) $(USER_ELFS:.elf=.asm) $(USER_ELFS:.elf=.sym)
