@@ -2,7 +2,7 @@
  * ipc.c: the IPC system call with its full register set (mica/ipc.h): the
  * generated stubs in sys.h return only rax.
  */
-#include <ipc.h>
+#include <messaging.h>
 #include <sys.h>
 
 long ipc_syscall(long num, cap_t slot, uint64_t info, const uint64_t *w, struct ipc_msg *out)

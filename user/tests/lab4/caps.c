@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <thread.h>
 #include <sys.h>
-#include <ipc.h>
+#include <messaging.h>
 #include <scenario.h>
 
 static const char *en(long r)

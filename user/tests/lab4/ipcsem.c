@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <thread.h>
 #include <sys.h>
-#include <ipc.h>
+#include <messaging.h>
 #include <scenario.h>
 
 #define MAIN_PRIO (PRIO_DEFAULT + 5)

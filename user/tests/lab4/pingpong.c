@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <thread.h>
 #include <sys.h>
-#include <ipc.h>
+#include <messaging.h>
 #include <scenario.h>
 
 #define ROUNDS      10000

@@ -1,13 +1,13 @@
 /**
- * @file
+ * @file messaging.h
  * @brief Endpoints, messages and notifications from user code.
  *
  * Typed wrappers of system calls 32-45 (mica/ipc.h has the contracts and the
  * register layout). A received message lands in a struct ipc_msg; words 4
  * and up are in the thread's IPC buffer (ipc_buffer_register()).
  */
-#ifndef IPC_H
-#define IPC_H
+#ifndef MESSAGING_H
+#define MESSAGING_H
 
 #include <mica/ipc.h>
 #include <mica/cap.h>
