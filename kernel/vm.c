@@ -129,12 +129,16 @@ static void map_kernel_image(uint64_t pml4)
 {
     for (uint64_t va = (uint64_t)_text_start; va < (uint64_t)_kernel_end; va += PAGE_SIZE) {
         uint64_t flags = PTE_P | PTE_G;
+        /* LAB 2 BEGIN: vm: W^X flags for each kernel section, the guard page left unmapped */
         if (va == (uint64_t)boot_stack_guard)
             continue;
         if (va >= (uint64_t)_rodata_end)
             flags |= PTE_W | nx;                    /* data, bss */
         else if (va >= (uint64_t)_text_end)
             flags |= nx;                            /* rodata */
+        /* LAB 2 STUB
+        flags |= PTE_W;
+        LAB 2 END */
         boot_map(pml4, va, KIMG2P(va) | flags, 12);
     }
 }
@@ -262,6 +266,7 @@ int vm_map(struct vm_space *s, uint64_t va, uint64_t pa, unsigned flags)
 /* Remove the mapping at user address va. Returns 0, -E_INVAL or -E_NOENT. */
 int vm_unmap(struct vm_space *s, uint64_t va)
 {
+    /* LAB 2 BEGIN: vm_unmap: walk to the page's entry, clear it, flush the TLB entry */
     if (!user_page(s, va))
         return -E_INVAL;
     uint64_t *pte = walk(s->pml4, va, 12, false, 0, NULL);
@@ -272,6 +277,9 @@ int vm_unmap(struct vm_space *s, uint64_t va)
     if (s == current)
         invlpg(va);
     return 0;
+    /* LAB 2 STUB
+    return -E_NOSYS;
+    LAB 2 END */
 }
 
 /* Translate any canonical va in space s (kernel half included): *pa gets the
