@@ -62,6 +62,7 @@ void cmdline_parse(const char *s)
             *eq = '\0';
             value = eq + 1;
         }
+        /* LAB 1 BEGIN: cmdline: warn about malformed words and unknown keys, skip them */
         if (word[0] == '\0') {
             kprintf("warning: cmdline: malformed word '=%s' ignored\n", value);
             continue;
@@ -70,6 +71,9 @@ void cmdline_parse(const char *s)
             kprintf("warning: cmdline: unknown key '%s' ignored\n", word);
             continue;
         }
+        /* LAB 1 STUB
+        (void)known;
+        LAB 1 END */
         if (cl.n == MAX_WORDS) {
             kprintf("warning: cmdline: more than %d words, '%s' ignored\n", MAX_WORDS, word);
             continue;
@@ -98,6 +102,7 @@ long cmdline_int(const char *key, long def, long min, long max)
         return def;
     char *end;
     long n = strtol(v, &end, 0);
+    /* LAB 1 BEGIN: cmdline: reject malformed numbers and numbers out of range */
     if (*v == '\0' || *end != '\0') {
         kprintf("warning: cmdline: %s=%s is not a number, using %ld\n", key, v, def);
         return def;
@@ -106,6 +111,9 @@ long cmdline_int(const char *key, long def, long min, long max)
         kprintf("warning: cmdline: %s=%ld out of range %ld..%ld, using %ld\n", key, n, min, max, def);
         return def;
     }
+    /* LAB 1 STUB
+    (void)min, (void)max;
+    LAB 1 END */
     return n;
 }
 

@@ -157,7 +157,7 @@ uint64_t pmm_alloc_zeroed(void)
 void pmm_free(uint64_t pa)
 {
     uint64_t f = pa / PAGE_SIZE;
-    /* LAB 2 BEGIN: catch frees of frames pmm never handed out, and double frees */
+    /* LAB 2 BEGIN: pmm: refuse a double free and the free of a frame pmm never handed out */
     if (pa % PAGE_SIZE || f >= nwords * 64 || !test_bit(usable_map, f))
         panic("pmm: free of %#lx, a frame that is not allocatable", pa);
     if (test_bit(free_map, f))

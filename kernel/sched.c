@@ -96,6 +96,7 @@ static void enqueue(struct thread *t, bool front)
     ready_mask |= 1u << t->priority;
     /* LAB 3 STUB
     (void)front;
+    list_push_back(&ready[t->priority], &t->run_node);
     LAB 3 END */
 }
 
@@ -117,6 +118,13 @@ static struct thread *pick_next(void)
     dequeue(t);
     return t;
     /* LAB 3 STUB
+    for (int p = PRIO_LEVELS - 1; p >= 0; p--) {
+        if (!list_empty(&ready[p])) {
+            struct thread *t = list_entry(list_front(&ready[p]), struct thread, run_node);
+            dequeue(t);
+            return t;
+        }
+    }
     return cpu0.idle;
     LAB 3 END */
 }

@@ -112,12 +112,7 @@ static void map_direct(uint64_t pml4, uint64_t top)
     uint64_t pa = 0;
     while (pa < top) {
         uint64_t va = (uint64_t)P2V(pa);
-        /* LAB 2 BEGIN: keep the direct map's view of text and rodata read-only */
         bool touches_ro = pa < ro_end && ro_start < pa + HUGE_PAGE;
-        /* LAB 2 STUB
-        bool touches_ro = false;
-        ro_start = ro_end = 0;
-        LAB 2 END */
         if (pa % HUGE_PAGE == 0 && pa + HUGE_PAGE <= top && !touches_ro) {
             boot_map(pml4, va, pa | PTE_P | PTE_W | PTE_PS | PTE_G | nx, 21);
             pa += HUGE_PAGE;
@@ -134,9 +129,9 @@ static void map_kernel_image(uint64_t pml4)
 {
     for (uint64_t va = (uint64_t)_text_start; va < (uint64_t)_kernel_end; va += PAGE_SIZE) {
         uint64_t flags = PTE_P | PTE_G;
-        /* LAB 2 BEGIN: W^X flags per section; leave the boot stack's guard page out */
         if (va == (uint64_t)boot_stack_guard)
             continue;
+        /* LAB 2 BEGIN: vm: W^X flags for each kernel section */
         if (va >= (uint64_t)_rodata_end)
             flags |= PTE_W | nx;                    /* data, bss */
         else if (va >= (uint64_t)_text_end)
@@ -271,6 +266,7 @@ int vm_map(struct vm_space *s, uint64_t va, uint64_t pa, unsigned flags)
 /* Remove the mapping at user address va. Returns 0, -E_INVAL or -E_NOENT. */
 int vm_unmap(struct vm_space *s, uint64_t va)
 {
+    /* LAB 2 BEGIN: vm_unmap: walk to the page's entry, clear it, flush the TLB entry */
     if (!user_page(s, va))
         return -E_INVAL;
     uint64_t *pte = walk(s->pml4, va, 12, false, 0, NULL);
@@ -281,6 +277,9 @@ int vm_unmap(struct vm_space *s, uint64_t va)
     if (s == current)
         invlpg(va);
     return 0;
+    /* LAB 2 STUB
+    return -E_NOSYS;
+    LAB 2 END */
 }
 
 /* Translate any canonical va in space s (kernel half included): *pa gets the
@@ -288,7 +287,6 @@ int vm_unmap(struct vm_space *s, uint64_t va)
  * Returns 0, -E_INVAL (no space, non-canonical va) or -E_NOENT. */
 int vm_lookup(struct vm_space *s, uint64_t va, uint64_t *pa, unsigned *flags)
 {
-    /* LAB 2 BEGIN: walk the four levels; stop at a 2 MiB page; combine the rights */
     if (!s || ((int64_t)va >> 47 != 0 && (int64_t)va >> 47 != -1))
         return -E_INVAL;
     uint64_t *table = P2V(s->pml4), all = PTE_W | PTE_U, any_nx = 0;
@@ -310,9 +308,6 @@ int vm_lookup(struct vm_space *s, uint64_t va, uint64_t *pa, unsigned *flags)
         table = P2V(e & PTE_ADDR);
     }
     return -E_NOENT;
-    /* LAB 2 STUB
-    return -E_NOSYS;
-    LAB 2 END */
 }
 
 /* Make s the current address space (NULL: the kernel's). CR3 is written only

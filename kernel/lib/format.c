@@ -42,6 +42,7 @@ static void emit_number(struct out *o, const struct spec *sp, unsigned long long
     if (sp->precision == 0 && n == 1 && buf[0] == '0')
         n = 0;
 
+    /* LAB 1 BEGIN: format: sign and 0x prefixes, precision, field width and padding */
     char prefix[3] = {0};
     int plen = 0;
     if (negative)
@@ -70,6 +71,13 @@ static void emit_number(struct out *o, const struct spec *sp, unsigned long long
         put(o, buf[--n]);
     if (sp->left)
         pad(o, ' ', sp->width - total);
+    /* LAB 1 STUB
+    (void)pad;
+    if (negative)
+        put(o, '-');
+    while (n)
+        put(o, buf[--n]);
+    LAB 1 END */
 }
 
 static void emit_string(struct out *o, const struct spec *sp, const char *s)

@@ -10,12 +10,15 @@ temporary directory and checks that
      build/grade/results.json, and every failed test carries an explanation
      (not empty, not a Python traceback);
   4. `make grade LAB=M` scores full marks for every M < N.
+Steps 3 and 4 are one grader run (`make grade LAB=1-N`, split by lab), and
+--jobs J checks J labs at once.
 Without a grader in the tree (no grader/__main__.py) steps 3-4 are skipped
 with a message. Exit status 1 if any check failed.
 """
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
 import re
 import subprocess
@@ -60,27 +63,44 @@ def tail(text: str, n: int = 15) -> str:
     return "\n".join("      | " + line for line in text.rstrip().splitlines()[-n:])
 
 
-def grade(tree: Path, lab: int, emu: str, timeout: int) -> Grade | str:
-    """Run make grade LAB=lab in tree; a Grade, or a string saying what broke."""
+def test_lab(t: dict) -> int | None:
+    """The lab of a results.json test: its name starts "labN", or its number is "N.k"."""
+    m = re.match(r"lab(\d+)(?!\d)", t.get("name", "")) or re.match(r"(\d+)\.", str(t.get("number", "")))
+    return int(m.group(1)) if m else None
+
+
+def grade_labs(tree: Path, labs: list[int], emu: str, timeout: int) -> dict[int, Grade] | str:
+    """One `make grade LAB=a-b` run in tree for the consecutive labs given (one
+    grader start, one pool of emulators); a Grade per lab, or what broke."""
+    spec = str(labs[0]) if len(labs) == 1 else f"{labs[0]}-{labs[-1]}"
     results = tree / "build/grade/results.json"
     results.unlink(missing_ok=True)
-    rc, log, secs = run(["make", "grade", f"LAB={lab}", f"EMU={emu}"], tree, timeout)
+    rc, log, secs = run(["make", "grade", f"LAB={spec}", f"EMU={emu}"], tree, timeout)
     if not results.exists():
-        return f"make grade LAB={lab} wrote no build/grade/results.json (exit {rc}):\n{tail(log)}"
+        return f"make grade LAB={spec} wrote no build/grade/results.json (exit {rc}):\n{tail(log)}"
     try:
         data = json.loads(results.read_text())
         tests = data["tests"]
     except (ValueError, KeyError) as e:
-        return f"make grade LAB={lab}: results.json is not valid ({e})"
-    max_score = sum(t.get("max_score", 0) for t in tests)
-    score = data.get("score", sum(t.get("score", 0) for t in tests))
-    failed = [t for t in tests if t.get("status") == "failed" or t.get("score", 0) < t.get("max_score", 0)]
+        return f"make grade LAB={spec}: results.json is not valid ({e})"
     # The grader's last line, before make's own "make: *** ... Error 1".
     lines = [l for l in log.rstrip().splitlines() if not re.match(r"make(\[\d+\])?: ", l)]
     last = lines[-1] if lines else ""
     if not last.startswith("Score:"):
-        return f"make grade LAB={lab}: the last line is not 'Score: X/Y' but {last!r}"
-    return Grade(score, max_score, failed, secs, log)
+        return f"make grade LAB={spec}: the last line is not 'Score: X/Y' but {last!r}"
+    grades = {}
+    for lab in labs:
+        mine = [t for t in tests if test_lab(t) == lab]
+        failed = [t for t in mine if t.get("status") == "failed" or t.get("score", 0) < t.get("max_score", 0)]
+        grades[lab] = Grade(sum(t.get("score", 0) for t in mine), sum(t.get("max_score", 0) for t in mine),
+                            failed, secs, log)
+    return grades
+
+
+def grade(tree: Path, lab: int, emu: str, timeout: int) -> Grade | str:
+    """Run make grade LAB=lab in tree; a Grade, or a string saying what broke."""
+    g = grade_labs(tree, [lab], emu, timeout)
+    return g if isinstance(g, str) else g[lab]
 
 
 def marker_leftovers(tree: Path) -> list[str]:
@@ -116,35 +136,35 @@ def check_lab(root: Path, lab: int, work: Path, emu: str, have_grader: bool,
         rep.notes.append("grading skipped: no grader/__main__.py in this tree yet")
         return rep
 
-    g = grade(tree, lab, emu, timeout)
-    if isinstance(g, str):
-        rep.problems.append(g)
-    else:
-        rep.notes.append(f"make grade LAB={lab}: {g.score:g}/{g.max_score:g}, "
-                         f"{len(g.failed)} failed ({g.seconds:.1f} s)")
-        if g.max_score == 0:
-            rep.problems.append(f"lab {lab} has no graded tests (no test tagged lab{lab})")
-        elif g.score >= g.max_score:
-            rep.problems.append(f"make grade LAB={lab} gives full marks on the student tree: "
-                                f"the stubs do not make any test fail")
-        for t in g.failed:
-            out = (t.get("output") or "").strip()
-            name = t.get("name", "?")
-            if not out:
-                rep.problems.append(f"failed test {name!r} has no explanation in its output")
-            elif "Traceback (most recent call last)" in out:
-                rep.problems.append(f"failed test {name!r} reports a Python traceback, not a verdict:\n{tail(out, 8)}")
+    # This lab and the earlier ones in one grader run (they share its emulator pool).
+    graded = grade_labs(tree, list(range(1, lab + 1)), emu, timeout)
+    if isinstance(graded, str):
+        rep.problems.append(graded)
+        return rep
+    g = graded[lab]
+    rep.notes.append(f"make grade LAB={lab}: {g.score:g}/{g.max_score:g}, "
+                     f"{len(g.failed)} failed ({g.seconds:.1f} s)")
+    if g.max_score == 0:
+        rep.problems.append(f"lab {lab} has no graded tests (no test tagged lab{lab})")
+    elif g.score >= g.max_score:
+        rep.problems.append(f"make grade LAB={lab} gives full marks on the student tree: "
+                            f"the stubs do not make any test fail")
+    for t in g.failed:
+        out = (t.get("output") or "").strip()
+        name = t.get("name", "?")
+        if not out:
+            rep.problems.append(f"failed test {name!r} has no explanation in its output")
+        elif "Traceback (most recent call last)" in out:
+            rep.problems.append(f"failed test {name!r} reports a Python traceback, not a verdict:\n{tail(out, 8)}")
 
     for earlier in range(1, lab):
-        g = grade(tree, earlier, emu, timeout)
-        if isinstance(g, str):
-            rep.problems.append(g)
-        elif g.score < g.max_score:
+        g = graded[earlier]
+        if g.score < g.max_score:
             names = ", ".join(t.get("name", "?") for t in g.failed)
             rep.problems.append(f"make grade LAB={earlier} in the lab-{lab} tree: {g.score:g}/{g.max_score:g} "
                                 f"(failed: {names}); earlier labs must keep full marks")
         else:
-            rep.notes.append(f"make grade LAB={earlier}: {g.score:g}/{g.max_score:g} ({g.seconds:.1f} s)")
+            rep.notes.append(f"make grade LAB={earlier}: {g.score:g}/{g.max_score:g} (same run)")
     return rep
 
 
@@ -155,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--emu", default="qemu", choices=["qemu", "bochs"])
     ap.add_argument("--timeout", type=int, default=1800, help="seconds allowed per make command")
     ap.add_argument("--keep", type=Path, help="stage into this directory and keep the trees")
+    ap.add_argument("--jobs", "-j", type=int, default=1, help="labs checked at once (default 1)")
     a = ap.parse_args(argv)
 
     root = a.root.resolve()
@@ -182,8 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="mica-check-stage-") as tmp:
         work = a.keep.resolve() if a.keep else Path(tmp)
-        for lab in labs:
-            rep = check_lab(root, lab, work, a.emu, have_grader, a.timeout, regions)
+        def one(lab: int) -> LabReport:
+            return check_lab(root, lab, work, a.emu, have_grader, a.timeout, regions)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+            reports = list(pool.map(one, labs)) if a.jobs > 1 else None
+        for lab, rep in zip(labs, reports) if reports else ((l, one(l)) for l in labs):
             for note in rep.notes:
                 print(f"check-stage: lab {lab}: {note}")
             for p in rep.problems:

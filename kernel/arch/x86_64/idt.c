@@ -36,8 +36,13 @@ static void set_gate(int vector, uint64_t handler, int ist, int dpl3)
     g->offset_mid = handler >> 16 & 0xFFFF;
     g->offset_hi = handler >> 32;
     g->selector = KERNEL_CS;
+    /* LAB 1 BEGIN: idt: the gate's IST slot, type and privilege level */
     g->ist = ist;
     g->type = GATE_PRESENT | GATE_INTR | (dpl3 ? GATE_DPL3 : 0);
+    /* LAB 1 STUB
+    g->ist = 0;
+    g->type = GATE_PRESENT | GATE_INTR;
+    LAB 1 END */
     g->reserved = 0;
 }
 
@@ -45,9 +50,11 @@ void idt_init(void)
 {
     for (int v = 0; v < 256; v++)
         set_gate(v, trap_vectors[v], 0, v == T_BP);
+    /* LAB 1 BEGIN: idt: double fault, NMI and machine check on their own IST stacks */
     idt[T_DF].ist = IST_DF;
     idt[T_NMI].ist = IST_NMI;
     idt[T_MC].ist = IST_MC;
+    /* LAB 1 END */
 
     struct {
         uint16_t limit;

@@ -66,6 +66,7 @@ void trap_dump(const struct trapframe *tf)
     kprintf("trap: vector %lu (%s) err=%#lx rip=%#lx cs=%#lx rflags=%#lx rsp=%#lx ss=%#lx\n",
             tf->vector, trap_name(tf->vector), tf->err, tf->rip, tf->cs, tf->rflags,
             tf->rsp, tf->ss);
+    /* LAB 1 BEGIN: trap: a page fault's CR2 and its error code decoded */
     if (tf->vector == T_PF)
         kprintf("trap: cr2=%#lx (%s, %s, %s, %s%s)\n", read_cr2(),
                 tf->err & PF_PRESENT ? "protection violation" : "not present",
@@ -73,6 +74,10 @@ void trap_dump(const struct trapframe *tf)
                 tf->err & PF_USER ? "user" : "kernel",
                 tf->err & PF_FETCH ? "instruction fetch" : "data",
                 tf->err & PF_RSVD ? ", reserved bit set" : "");
+    /* LAB 1 STUB
+    if (tf->vector == T_PF)
+        kprintf("trap: cr2=? (page fault not decoded yet)\n");
+    LAB 1 END */
     kprintf("trap: rax=0x%016lx rbx=0x%016lx rcx=0x%016lx rdx=0x%016lx\n", tf->rax, tf->rbx, tf->rcx, tf->rdx);
     kprintf("trap: rsi=0x%016lx rdi=0x%016lx rbp=0x%016lx r8=0x%016lx\n", tf->rsi, tf->rdi, tf->rbp, tf->r8);
     kprintf("trap: r9=0x%016lx r10=0x%016lx r11=0x%016lx r12=0x%016lx\n", tf->r9, tf->r10, tf->r11, tf->r12);
