@@ -188,11 +188,11 @@ long sys_thread_create(cap_t space, uint64_t params);
 long sys_thread_start(cap_t thread);
 long sys_thread_suspend(cap_t thread);
 long sys_thread_resume(cap_t thread);
-long sys_thread_set_priority(cap_t thread, int priority);
+long sys_thread_set_priority(cap_t thread, long priority);
 long sys_thread_info(cap_t thread, uint64_t info);
 long sys_thread_join(cap_t thread, tick_t timeout);
 long sys_kernel_stats(uint64_t stats);
-long sys_poweroff(cap_t machine, int status);
+long sys_poweroff(cap_t machine, long status);
 
 /* arch/x86_64/context.c */
 void arch_thread_init_kernel(struct thread *t, void (*fn)(void *), void *arg);

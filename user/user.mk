@@ -47,7 +47,9 @@ root_OBJS := \
 	$B/user/tests/lab3/sleep.o \
 	$B/user/tests/lab3/timeslice.o \
 	$B/user/tests/lab3/cycles.o \
-	$B/user/tests/lab3/join.o
+	$B/user/tests/lab3/join.o \
+	$B/user/tests/fuzz/sysfuzz.o \
+	$B/user/tests/fuzz/fuzzgen.o
 
 USER_ELFS := $(USER_PROGS:%=$B/user/%.elf)
 all: $(USER_ELFS) $(USER_ELFS:.elf=.asm) $(USER_ELFS:.elf=.sym)
