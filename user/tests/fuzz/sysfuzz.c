@@ -30,7 +30,8 @@
 #define DEFAULT_COUNT   100000
 #define PROGRESS_EVERY  10000
 #define CLEANUP_EVERY   2000
-#define JOIN_LIMIT      200             /* ticks a cleaned-up child may take to end */
+#define JOIN_LIMIT      100             /* ticks a cleaned-up child may take to end */
+#define CLEANUP_SWEEPS  4
 #define SCRATCH_SIZE    (16 * 1024)
 
 static char scratch[SCRATCH_SIZE] __attribute__((aligned(64)));
@@ -74,23 +75,35 @@ static void count(const struct fuzz_req *req, long ret)
         tally.unknown_error++;
 }
 
-/* Start, resume and join every thread in slots CAP_FIRST_FREE and up:
- * after this the storm's children are all gone. */
+/* Whether slot holds a thread other than the fuzzing thread. */
+static bool child_in(long slot, struct thread_info *info)
+{
+    return sys_thread_info(slot, (long)info) == 0 && info->id != fuzz_env.main_tid;
+}
+
+/* Start, resume and join every thread in slots CAP_FIRST_FREE and up,
+ * sweeping again while any is left: storm children still running may create
+ * threads (in slots already swept) or suspend others. Afterwards the storm's
+ * children are all gone; "stuck" counts those that would not go. */
 static void cleanup(void)
 {
     struct thread_info info;
-    for (long slot = CAP_FIRST_FREE; slot < CAP_TABLE_SLOTS; slot++) {
-        if (sys_thread_info(slot, (long)&info) != 0 || info.id == fuzz_env.main_tid)
-            continue;
-        sys_thread_start(slot);
-        sys_thread_resume(slot);
-        long r = sys_thread_join(slot, JOIN_LIMIT);
-        if (r < 0) {
-            tally.stuck++;
-            printf("fuzz: stuck slot=%ld id=%lu state=%d join=%s\n", slot, info.id, info.state,
-                   mica_errname(r));
-        }
+    bool left = true;
+    for (int sweep = 0; sweep < CLEANUP_SWEEPS && left; sweep++) {
+        left = false;
+        for (long slot = CAP_FIRST_FREE; slot < CAP_TABLE_SLOTS; slot++)
+            if (child_in(slot, &info)) {
+                sys_thread_start(slot);
+                sys_thread_resume(slot);
+                sys_thread_join(slot, JOIN_LIMIT);
+                left = true;
+            }
     }
+    for (long slot = CAP_FIRST_FREE; slot < CAP_TABLE_SLOTS; slot++)
+        if (child_in(slot, &info)) {
+            tally.stuck++;
+            printf("fuzz: stuck slot=%ld id=%lu state=%d\n", slot, info.id, info.state);
+        }
     fuzz_children_reset();
 }
 
