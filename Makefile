@@ -67,6 +67,10 @@ KERNEL_OBJS := \
 	$B/kernel/root.o \
 	$B/kernel/syscall.o \
 	$B/kernel/sys_thread.o \
+	$B/kernel/sys_cap.o \
+	$B/kernel/endpoint.o \
+	$B/kernel/ipc.o \
+	$B/kernel/notification.o \
 	$B/kernel/tests/ktest_sched.o \
 	$B/kernel/tests/ktest_elf.o \
 	$B/kernel/tests/ktest_traps.o \

@@ -26,7 +26,6 @@ struct cap {
 
 struct cap_table {
     struct cap slots[CAP_TABLE_SLOTS];
-    int used;                   /* non-empty slots, for kernel_stats and tests */
 };
 
 struct space;
@@ -38,5 +37,11 @@ int cap_lookup(struct space *s, cap_t slot, enum cap_type type, uint32_t rights,
 cap_t cap_insert(struct space *s, cap_t slot, enum cap_type type, uint32_t rights, void *object);
 void cap_delete(struct space *s, cap_t slot);
 struct cap *cap_slot(struct space *s, cap_t slot);     /* NULL if slot out of range */
+int cap_lookup_cap(struct space *s, cap_t slot, enum cap_type type, uint32_t rights,
+                   struct cap **cap);
+void cap_derive(struct cap *src, struct cap *dst, uint32_t rights, uint64_t badge);
+void cap_move(struct cap *src, struct cap *dst);
+void cap_clear(struct cap *c);
+int cap_revoke(struct cap *c);
 
 #endif

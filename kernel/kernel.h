@@ -194,6 +194,31 @@ long sys_thread_join(cap_t thread, tick_t timeout);
 long sys_kernel_stats(uint64_t stats);
 long sys_poweroff(cap_t machine, long status);
 
+/* sys_cap.c */
+long sys_cap_copy(cap_t src, cap_t dst);
+long sys_cap_mint(cap_t src, cap_t dst, uint64_t rights, uint64_t badge);
+long sys_cap_move(cap_t src, cap_t dst);
+long sys_cap_delete(cap_t slot);
+long sys_cap_revoke(cap_t slot);
+long sys_cap_info(cap_t slot, uint64_t info);
+
+/* ipc.c, notification.c (objects and transfers in ipc.h) */
+long sys_endpoint_create(void);
+long sys_ipc_send(cap_t ep, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
+long sys_ipc_recv(cap_t ep, tick_t timeout);
+long sys_ipc_call(cap_t ep, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
+long sys_ipc_reply(cap_t unused, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
+long sys_ipc_reply_recv(cap_t ep, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
+                        uint64_t w3);
+long sys_ipc_nbsend(cap_t ep, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
+long sys_ipc_nbrecv(cap_t ep);
+long sys_ipc_set_buffer(uint64_t addr);
+long sys_notification_create(void);
+long sys_notify_signal(cap_t ntfn);
+long sys_notify_wait(cap_t ntfn);
+long sys_notify_poll(cap_t ntfn);
+long sys_notify_bind(cap_t thread, cap_t ntfn);
+
 /* arch/x86_64/context.c */
 void arch_thread_init_kernel(struct thread *t, void (*fn)(void *), void *arg);
 void arch_thread_init_user(struct thread *t, uint64_t entry, uint64_t stack_top, uint64_t arg);

@@ -27,11 +27,13 @@ static bool tracing;
 
 static const char *const block_names[] = {
     [BLOCK_NONE] = "none", [BLOCK_SLEEP] = "sleep", [BLOCK_JOIN] = "join",
-    [BLOCK_SUSPEND] = "suspend",
+    [BLOCK_SUSPEND] = "suspend", [BLOCK_SEND] = "send", [BLOCK_RECV] = "recv",
+    [BLOCK_REPLY] = "reply", [BLOCK_NOTIFY] = "notify",
 };
 static const char *const wake_names[] = {
     [WAKE_START] = "start", [WAKE_SLEEP] = "sleep", [WAKE_RESUME] = "resume",
     [WAKE_JOIN] = "join", [WAKE_PRIO] = "prio", [WAKE_TIMEOUT] = "timeout",
+    [WAKE_IPC] = "ipc",
 };
 
 static void idle_loop(void *arg);
@@ -265,6 +267,8 @@ static void timer_queue_expire(uint64_t now)
             t->joining = NULL;
             t->join_result = -E_TIMEOUT;
             sched_make_ready(t, WAKE_TIMEOUT);
+        } else if (t->state == THREAD_BLOCKED && t->blocked_on == BLOCK_RECV) {
+            ipc_timeout(t);             /* a receive with a timeout */
         } else {
             sched_make_ready(t, WAKE_SLEEP);
         }

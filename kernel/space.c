@@ -27,6 +27,7 @@ struct space *space_new(const char *name)
         return NULL;
     }
     s->refs = 1;
+    list_init(&s->ipc_objects);
     strlcpy(s->name, name, sizeof s->name);
     return s;
 }
@@ -45,6 +46,7 @@ void space_put(struct space *s)
         return;
     cap_table_free(s->caps);
     s->caps = NULL;
+    ipc_space_freed(s);
     vm_free_space(s->vm);
     kmem_cache_free(space_cache, s);
 }

@@ -155,6 +155,7 @@ void thread_exit(int status)
     }
     /* LAB 3 END */
 
+    ipc_thread_exit(t);
     if (t->space && --t->space->live_threads == 0)
         space_last_thread_exited(t->space, status);
     schedule();

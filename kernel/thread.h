@@ -12,6 +12,7 @@
 #include <mica/types.h>
 #include <mica/syscall.h>
 #include "list.h"
+#include "ipc.h"
 
 struct trapframe;
 struct cap_table;
@@ -24,6 +25,10 @@ enum block_reason {
     BLOCK_SLEEP,
     BLOCK_JOIN,
     BLOCK_SUSPEND,
+    BLOCK_SEND,         /* queued on an endpoint as a sender (send or call) */
+    BLOCK_RECV,         /* queued on an endpoint as a receiver */
+    BLOCK_REPLY,        /* a call was received; waiting for the reply */
+    BLOCK_NOTIFY,       /* in notify_wait */
 };
 
 /* Why a thread became ready (the trace's by=<reason>). */
@@ -34,6 +39,7 @@ enum wake_reason {
     WAKE_JOIN,
     WAKE_PRIO,
     WAKE_TIMEOUT,
+    WAKE_IPC,           /* a message, reply or signal arrived (or the object died) */
 };
 
 struct thread {
@@ -60,6 +66,22 @@ struct thread {
     struct list joiners;        /* threads blocked in thread_join on this one */
     struct thread *joining;     /* the thread this one waits for in thread_join */
     int join_result;            /* what thread_join returns when woken */
+
+    /* IPC (ipc.c). While blocked on an endpoint or notification, run_node
+     * is on its queue. */
+    struct endpoint *ipc_ep;    /* the endpoint whose queue holds this thread */
+    struct notification *ipc_ntfn; /* the notification this thread waits on */
+    struct notification *bound_ntfn; /* ends this thread's endpoint receives too */
+    struct thread *reply_to;    /* one-shot reply right: the caller to answer */
+    uint64_t ipc_buffer;        /* user address of its struct ipc_buffer, or 0 */
+    long ipc_result;            /* what the blocked IPC call returns */
+    uint64_t ipc_badge;         /* a queued sender's badge */
+    bool ipc_is_call;           /* a queued sender waits for a reply */
+    bool ipc_grant;             /* a queued sender may transfer a capability */
+    cap_t ipc_send_cap;         /* slot to transfer with MSG_CAP */
+    cap_t ipc_recv_slot;        /* where a received capability goes; 0: none */
+    unsigned ipc_recv_max;      /* words it can receive: 4, or 64 with a buffer */
+    struct kmsg msg;            /* the message being sent or received */
 };
 
 /*
@@ -73,6 +95,8 @@ struct space {
     int live_threads;           /* threads in this space that are not dead */
     struct cap_table *caps;     /* [i] */
     char name[20];              /* [i] for messages */
+    struct list ipc_objects;    /* endpoints and notifications it created (ipc_owner) */
+    int ipc_count;              /* their number, at most IPC_OBJECTS_MAX */
 };
 
 /*

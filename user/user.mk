@@ -30,6 +30,7 @@ ULIB_OBJS := \
 	$B/user/lib/thread.o \
 	$B/user/lib/error.o \
 	$B/user/lib/exit.o \
+	$B/user/lib/ipc.o \
 	$B/user/lib/string.o \
 	$B/user/lib/format.o
 ULIB := $B/user/libmica.a
@@ -48,6 +49,9 @@ root_OBJS := \
 	$B/user/tests/lab3/timeslice.o \
 	$B/user/tests/lab3/cycles.o \
 	$B/user/tests/lab3/join.o \
+	$B/user/tests/lab4/caps.o \
+	$B/user/tests/lab4/pingpong.o \
+	$B/user/tests/lab4/ipcsem.o \
 	$B/user/tests/fuzz/sysfuzz.o \
 	$B/user/tests/fuzz/fuzzgen.o \
 	$B/user/tests/fuzz/regress.o

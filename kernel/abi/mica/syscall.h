@@ -34,6 +34,26 @@
     X(10, thread_info,         2)  /* (cap_t thread, struct thread_info *) */ \
     X(11, thread_join,         2)  /* (cap_t thread, tick_t timeout) -> exit status */ \
     X(12, kernel_stats,        1)  /* (struct kernel_stats *) */              \
+    X(16, cap_copy,            2)  /* (cap_t src, cap_t dst) -> slot; mica/cap.h */ \
+    X(17, cap_mint,            4)  /* (cap_t src, cap_t dst, rights, badge) -> slot */ \
+    X(18, cap_move,            2)  /* (cap_t src, cap_t dst) -> slot */        \
+    X(19, cap_delete,          1)  /* (cap_t slot) */                         \
+    X(20, cap_revoke,          1)  /* (cap_t slot) -> capabilities deleted */ \
+    X(21, cap_info,            2)  /* (cap_t slot, struct cap_info *) */      \
+    X(32, endpoint_create,     0)  /* -> cap; mica/ipc.h for 32-47 */         \
+    X(33, ipc_send,            6)  /* (cap_t ep, info, w0, w1, w2, w3) */     \
+    X(34, ipc_recv,            2)  /* (cap_t ep, tick_t timeout) -> message */ \
+    X(35, ipc_call,            6)  /* (cap_t ep, info, w0..w3) -> reply */    \
+    X(36, ipc_reply,           6)  /* (ignored, info, w0..w3) */              \
+    X(37, ipc_reply_recv,      6)  /* (cap_t ep, info, w0..w3) -> message */  \
+    X(38, ipc_nbsend,          6)  /* (cap_t ep, info, w0..w3) */             \
+    X(39, ipc_nbrecv,          1)  /* (cap_t ep) -> message */                \
+    X(40, ipc_set_buffer,      1)  /* (struct ipc_buffer *, 0 = none) */      \
+    X(41, notification_create, 0)  /* -> cap */                               \
+    X(42, notify_signal,       1)  /* (cap_t ntfn) */                         \
+    X(43, notify_wait,         1)  /* (cap_t ntfn) -> bits */                 \
+    X(44, notify_poll,         1)  /* (cap_t ntfn) -> bits (may be 0) */      \
+    X(45, notify_bind,         2)  /* (cap_t thread, cap_t ntfn or 0) */      \
     X(64, poweroff,            2)  /* (cap_t machine, int status) */
 
 /** System call numbers: SYS_debug_write, SYS_yield, ... */

@@ -1,0 +1,107 @@
+/**
+ * @file mica/ipc.h
+ * @brief Messages, endpoints and notifications (system calls 32-47).
+ *
+ * **Endpoints.** A thread sends to an endpoint through a capability with
+ * RIGHT_SEND and receives through one with RIGHT_RECV. Transfer is
+ * synchronous: whichever side comes first blocks until the other arrives.
+ * Blocked senders are served highest priority first, in arrival order within
+ * a priority (a priority change while blocked does not reorder the queue).
+ * The receiver learns the badge of the capability the sender used.
+ *
+ * **Registers.** Every IPC call passes
+ *
+ *     rdi  endpoint slot (ipc_reply: ignored; ipc_recv: the endpoint)
+ *     rsi  message info (MSG_INFO(label, length, cap)); ipc_recv: timeout
+ *     rdx, r10, r8, r9   message words 0..3
+ *
+ * and a call that receives (recv, nbrecv, call, reply_recv) returns
+ *
+ *     rax  0 or -error        rdi  the sender's badge (0 for a reply)
+ *     rsi  the message info    rdx, r10, r8, r9  words 0..3
+ *
+ * Words 4..length-1 travel in the thread's IPC buffer (struct ipc_buffer,
+ * registered with sys_ipc_set_buffer()): the sender's words[4..] are copied
+ * into the receiver's words[4..]. A receiver without a buffer gets at most
+ * 4 words; the info it receives holds the length actually delivered.
+ *
+ * **Capability transfer.** When the info has MSG_CAP set, the capability in
+ * the sender's buffer.send_cap is copied (derived from it, same rights and
+ * badge) into the receiver's buffer.recv_slot, provided the sender's endpoint
+ * capability has RIGHT_GRANT (-E_NORIGHTS otherwise), the receiver named an
+ * empty slot (recv_slot 0 refuses capabilities) and send_cap still holds a
+ * capability at delivery. The received info has MSG_CAP set only if a
+ * capability arrived. A reply may carry a capability too.
+ *
+ * **Call and reply.** sys_ipc_call() sends and waits for the reply; the
+ * receiver gets a one-shot reply right (kept in its thread, not in a slot)
+ * that sys_ipc_reply() or sys_ipc_reply_recv() uses up. If the receiver
+ * receives again, or exits, before replying, the caller gets -E_DEAD.
+ * sys_ipc_reply() without a pending caller returns -E_BADCAP;
+ * sys_ipc_reply_recv() without one just receives.
+ *
+ * **Errors.** -E_BADCAP / -E_WRONGTYPE / -E_NORIGHTS for the endpoint
+ * capability; -E_INVAL for a length over IPC_MAX_WORDS, reserved info bits
+ * set, or words beyond 4 (or MSG_CAP) without an IPC buffer; -E_FAULT when
+ * the buffer cannot be read or written; -E_AGAIN from nbsend without a
+ * waiting receiver and nbrecv without a waiting sender; -E_TIMEOUT when a
+ * receive's timeout (in ticks; TIMEOUT_FOREVER waits forever, 0 polls)
+ * expires; -E_DEAD when the endpoint is destroyed (its last capability
+ * deleted) while the thread waits. Calls that fail change nothing.
+ *
+ * **Notifications.** One word of bits. sys_notify_signal() ORs in the badge
+ * of the capability used (1 if it is unbadged) and wakes the first waiter;
+ * sys_notify_wait() blocks until the word is non-zero, returns it and clears
+ * it; sys_notify_poll() returns and clears it without blocking. A
+ * notification bound to a thread (sys_notify_bind()) also ends that thread's
+ * endpoint receive: the receive returns label IPC_LABEL_NOTIFY, length 0,
+ * and the bits as the badge.
+ *
+ * **Limits.** Each address space may create IPC_OBJECTS_MAX endpoints and
+ * notifications that are alive at once (-E_FULL beyond).
+ */
+#ifndef MICA_IPC_H
+#define MICA_IPC_H
+
+#include <mica/types.h>
+
+/** Most words in one message (4 in registers, the rest in the IPC buffer). */
+#define IPC_MAX_WORDS 64
+/** Words passed in registers. */
+#define IPC_REG_WORDS 4
+/** Endpoints and notifications one address space may have alive at once. */
+#define IPC_OBJECTS_MAX 128
+
+/** @name Message info word: label (48 bits), cap flag, length (7 bits).
+ *  Bits 8..15 are reserved and must be zero. @{ */
+#define MSG_LEN_MASK    0x7fUL
+#define MSG_CAP         0x80UL
+#define MSG_RESERVED    0xff00UL
+#define MSG_LABEL_SHIFT 16
+/** Build an info word. */
+#define MSG_INFO(label, len, cap) \
+    (((uint64_t)(label) << MSG_LABEL_SHIFT) | ((uint64_t)(len) & MSG_LEN_MASK) | ((cap) ? MSG_CAP : 0))
+#define MSG_LABEL(info) ((uint64_t)(info) >> MSG_LABEL_SHIFT)     /**< the label */
+#define MSG_LEN(info)   ((unsigned)((info) & MSG_LEN_MASK))      /**< the length in words */
+#define MSG_HAS_CAP(info) (((info) & MSG_CAP) != 0)              /**< carries a capability */
+/** @} */
+
+/** The label of a receive ended by the bound notification. */
+#define IPC_LABEL_NOTIFY 0xffffffffffffUL
+
+/**
+ * A thread's IPC buffer, at a user address the thread registers with
+ * sys_ipc_set_buffer() (writable, within one page: page-aligned is simplest).
+ * words[0..3] are unused (those words travel in registers).
+ */
+struct ipc_buffer {
+    uint64_t words[IPC_MAX_WORDS];  /**< message words; 4.. are used */
+    cap_t send_cap;                 /**< slot of the capability to send with MSG_CAP */
+    cap_t recv_slot;                /**< empty slot to receive a capability into; 0: none */
+};
+
+_Static_assert(sizeof(struct ipc_buffer) == 528, "ipc_buffer layout");
+_Static_assert(sizeof(struct ipc_buffer) <= 4096, "an ipc_buffer fits in a page");
+_Static_assert(IPC_MAX_WORDS <= MSG_LEN_MASK, "the length field holds IPC_MAX_WORDS");
+
+#endif
