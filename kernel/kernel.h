@@ -146,6 +146,7 @@ void thread_exit(int status) __attribute__((noreturn));
 int thread_join(struct thread *t, tick_t timeout);
 void thread_get(struct thread *t);
 void thread_put(struct thread *t);
+void thread_cap_dropped(struct thread *t);
 void thread_reap(struct thread *t);
 uint64_t thread_count(void);
 const char *thread_state_name(int state);

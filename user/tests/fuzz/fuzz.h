@@ -26,6 +26,8 @@ struct fuzz_call {
     int nargs;
 };
 
+#define FUZZ_MAX_CALLS 64
+
 extern const struct fuzz_call fuzz_calls[];
 extern const int fuzz_ncalls;
 
@@ -46,6 +48,7 @@ struct fuzz_env {
 
 extern struct fuzz_env fuzz_env;
 extern long fuzz_child_calls;           /* calls made by storm children */
+extern long fuzz_child_per_call[FUZZ_MAX_CALLS];   /* ... per fuzz_calls[] entry */
 
 /* Fill req with a random call and arguments, neutered so that it cannot end
  * the run (see fuzzgen.c for the list); main_thread: the caller is the

@@ -16,7 +16,16 @@
  *   poweroff        the status is always outside 0..255 as a 64-bit value,
  *                   so the call can fail in every way but cannot succeed.
  *   thread_suspend  never aimed at the fuzzing thread (nobody would resume it).
- *   sleep, join     at most 3 ticks (a long wait is not a kernel failure).
+ *   sleep, join, ipc_recv   at most 3 ticks (a long wait is no kernel failure).
+ *   ipc_send, ipc_call, ipc_reply_recv, notify_wait
+ *                   may wait forever, so only children make them; the
+ *                   cleanup deletes the objects they wait on, which must
+ *                   wake them with an error.
+ *   cap_delete, cap_move
+ *                   never take slots 1-3 away (the fuzzer needs its thread,
+ *                   space and machine capabilities to clean up and finish).
+ *   ipc_set_buffer  like every pointer: scratch or memory that cannot be
+ *                   written, never the fuzzer's own data.
  *   debug_write     reads only a fixed message or memory that cannot be read,
  *                   so the transcript stays text.
  *   pointers        never into the fuzzer's own code, data or stack (the
@@ -28,6 +37,7 @@
 #include <string.h>
 #include <sys.h>
 #include <boot.h>
+#include <mica/ipc.h>
 #include "fuzz.h"
 
 #define KERNEL_IMAGE    0xFFFFFFFF80100000UL
@@ -41,9 +51,11 @@
 const struct fuzz_call fuzz_calls[] = { MICA_SYSCALLS(FUZZ_CALL) };
 #undef FUZZ_CALL
 const int fuzz_ncalls = sizeof fuzz_calls / sizeof fuzz_calls[0];
+_Static_assert(sizeof fuzz_calls / sizeof fuzz_calls[0] <= FUZZ_MAX_CALLS, "raise FUZZ_MAX_CALLS");
 
 struct fuzz_env fuzz_env;
 long fuzz_child_calls;
+long fuzz_child_per_call[FUZZ_MAX_CALLS];
 
 extern char _end[];                                 /* user.ld: end of .bss */
 static const char message[] = "fuzz-write\n";       /* what debug_write may print */
@@ -120,6 +132,8 @@ static void __attribute__((noreturn)) child_storm(long seed)
         fuzz_make(&r, &req, false);
         fuzz_issue(&req);
         __atomic_fetch_add(&fuzz_child_calls, 1, __ATOMIC_RELAXED);
+        if (req.call >= 0)
+            __atomic_fetch_add(&fuzz_child_per_call[req.call], 1, __ATOMIC_RELAXED);
     }
     child_exit(seed);
 }
@@ -156,16 +170,20 @@ static uint64_t slot(struct rng *r)
     return rng_next(r) & 1 ? 1 + rng_below(r, 3) : CAP_FIRST_FREE + rng_below(r, 16);
 }
 
+/* Room after a scratch pointer: the largest structure in the ABI (struct
+ * ipc_buffer, 528 bytes) fits. */
+#define SCRATCH_ROOM 1024
+
 static uint64_t scratch_ptr(struct rng *r)
 {
-    /* 64 bytes of room: any structure the ABI passes fits. */
-    return (uint64_t)fuzz_env.scratch + (rng_below(r, fuzz_env.scratch_size - 64) & ~7UL);
+    return (uint64_t)fuzz_env.scratch +
+           (rng_below(r, fuzz_env.scratch_size - SCRATCH_ROOM) & ~7UL);
 }
 
 static bool is_scratch(uint64_t p)
 {
     return p >= (uint64_t)fuzz_env.scratch &&
-           p < (uint64_t)fuzz_env.scratch + fuzz_env.scratch_size - 64;
+           p < (uint64_t)fuzz_env.scratch + fuzz_env.scratch_size - SCRATCH_ROOM;
 }
 
 static uint64_t random_arg(struct rng *r)
@@ -247,6 +265,21 @@ static bool names_main_thread(long slot)
 
 /* ---- one call ---- */
 
+/* Calls that may wait forever: only children make them. */
+static bool may_wait_forever(long num)
+{
+    return num == SYS_ipc_send || num == SYS_ipc_call || num == SYS_ipc_reply_recv ||
+           num == SYS_notify_wait;
+}
+
+/* A message info word: often well formed, else whatever random_arg gave. */
+static long message_info(struct rng *r, long arg)
+{
+    if (rng_next(r) & 1)
+        return arg;
+    return (long)MSG_INFO(rng_below(r, 1000), rng_below(r, IPC_MAX_WORDS + 3), rng_below(r, 4) == 0);
+}
+
 static long random_number(struct rng *r)
 {
     long listed = fuzz_calls[rng_below(r, fuzz_ncalls)].num;
@@ -272,7 +305,7 @@ void fuzz_make(struct rng *r, struct fuzz_req *req, bool main_thread)
     do {
         req->num = rng_below(r, 8) == 0 ? random_number(r)
                                         : fuzz_calls[rng_below(r, fuzz_ncalls)].num;
-    } while (main_thread && req->num == SYS_thread_exit);
+    } while (main_thread && (req->num == SYS_thread_exit || may_wait_forever(req->num)));
     req->call = call_index(req->num);
     for (int i = 0; i < 6; i++)
         req->arg[i] = (long)random_arg(r);
@@ -304,6 +337,21 @@ void fuzz_make(struct rng *r, struct fuzz_req *req, bool main_thread)
     case SYS_thread_join:
         req->arg[1] = (long)rng_below(r, 4);
         break;
+    case SYS_ipc_recv:
+        req->arg[1] = (long)rng_below(r, 4);
+        break;
+    case SYS_ipc_send:
+    case SYS_ipc_call:
+    case SYS_ipc_reply:
+    case SYS_ipc_reply_recv:
+    case SYS_ipc_nbsend:
+        req->arg[1] = message_info(r, req->arg[1]);
+        break;
+    case SYS_cap_delete:
+    case SYS_cap_move:
+        if (req->arg[0] >= CAP_SELF_THREAD && req->arg[0] <= CAP_MACHINE)
+            req->arg[0] = CAP_NULL;
+        break;
     case SYS_thread_create:
         /* Often a good space and a readable thread_params, so threads get made. */
         if (rng_next(r) & 1)
@@ -316,8 +364,19 @@ void fuzz_make(struct rng *r, struct fuzz_req *req, bool main_thread)
     }
 }
 
+/* Not syscall6(): calls that receive return words in rdi, rsi, rdx, r10,
+ * r8 and r9 too (mica/ipc.h), so every argument register is an output. */
 long fuzz_issue(const struct fuzz_req *req)
 {
-    const long *a = req->arg;
-    return syscall6(req->num, a[0], a[1], a[2], a[3], a[4], a[5]);
+    long ret = req->num;
+    register long a0 __asm__("rdi") = req->arg[0];
+    register long a1 __asm__("rsi") = req->arg[1];
+    register long a2 __asm__("rdx") = req->arg[2];
+    register long a3 __asm__("r10") = req->arg[3];
+    register long a4 __asm__("r8") = req->arg[4];
+    register long a5 __asm__("r9") = req->arg[5];
+    __asm__ volatile("syscall"
+                     : "+a"(ret), "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
+                     :: "rcx", "r11", "memory");
+    return ret;
 }

@@ -7,15 +7,15 @@
  * Transcript, every line starting "fuzz: ":
  *   seed=N count=N tid=<the fuzzing thread's id>
  *   before free_frames=N threads=N kmem_inuse=N        (kernel_stats)
- *   progress calls=N tick=T                              (every 10,000 calls)
+ *   progress calls=N tick=T threads=N free_frames=N     (every 10,000 calls)
  *   call name=<syscall> n=N ok=N                         (one per listed call)
  *   results ok=N E_INVAL=N ...                           (every result, by error)
  *   calls=N other_numbers=N child_calls=N stuck=N
  *   live join ret=R status=S                             (a fresh thread, joined)
  *   after ticks=N free_frames=N threads=N kmem_inuse=N context_switches=N
- * Every CLEANUP_EVERY calls the threads the storm created are started,
- * resumed and joined, so that memory and capability slots do not run out;
- * "stuck" counts threads that did not end within JOIN_LIMIT ticks.
+ * Every CLEANUP_EVERY calls the storm's objects are deleted and the threads
+ * it created started, resumed and joined, so that memory and capability
+ * slots do not run out; "stuck" counts threads that would not end.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,8 +30,9 @@
 #define DEFAULT_COUNT   100000
 #define PROGRESS_EVERY  10000
 #define CLEANUP_EVERY   2000
-#define JOIN_LIMIT      100             /* ticks a cleaned-up child may take to end */
-#define CLEANUP_SWEEPS  4
+#define JOIN_LIMIT      20              /* ticks a cleaned-up child may take to end */
+#define CLEANUP_SWEEPS  20
+#define FIRST_STORM_SLOT (CAP_MACHINE + 1)  /* slots 1-3 are never taken away */
 #define SCRATCH_SIZE    (16 * 1024)
 
 static char scratch[SCRATCH_SIZE] __attribute__((aligned(64)));
@@ -41,7 +42,7 @@ struct tally {
     long ok;
     long by_error[E_COUNT];             /* -result, for results in -E_COUNT+1..-1 */
     long unknown_error;                 /* negative results that are no error code */
-    long per_call[64], per_call_ok[64];
+    long per_call[FUZZ_MAX_CALLS], per_call_ok[FUZZ_MAX_CALLS];
 };
 
 static struct tally tally;
@@ -63,7 +64,7 @@ static void count(const struct fuzz_req *req, long ret)
     tally.calls++;
     if (req->call < 0)
         tally.other_numbers++;
-    else if (req->call < 64) {
+    else {
         tally.per_call[req->call]++;
         tally.per_call_ok[req->call] += ret >= 0;
     }
@@ -81,17 +82,31 @@ static bool child_in(long slot, struct thread_info *info)
     return sys_thread_info(slot, (long)info) == 0 && info->id != fuzz_env.main_tid;
 }
 
-/* Start, resume and join every thread in slots CAP_FIRST_FREE and up,
- * sweeping again while any is left: storm children still running may create
- * threads (in slots already swept) or suspend others. Afterwards the storm's
- * children are all gone; "stuck" counts those that would not go. */
+/* Delete every capability the storm made except those naming its children
+ * (joining reaps those): endpoints and notifications die with their last
+ * capability and must wake the children waiting on them. */
+static void delete_objects(void)
+{
+    struct cap_info ci;
+    struct thread_info info;
+    for (long slot = FIRST_STORM_SLOT; slot < CAP_TABLE_SLOTS; slot++)
+        if (sys_cap_info(slot, (long)&ci) == 0 && !child_in(slot, &info))
+            sys_cap_delete(slot);
+}
+
+/* Delete the storm's objects, then start, resume and join every child;
+ * sweep again while any is left, since children still running may create
+ * threads and objects (in slots already swept) or suspend each other.
+ * Afterwards the storm's children are all gone; "stuck" counts those that
+ * would not go. */
 static void cleanup(void)
 {
     struct thread_info info;
     bool left = true;
     for (int sweep = 0; sweep < CLEANUP_SWEEPS && left; sweep++) {
         left = false;
-        for (long slot = CAP_FIRST_FREE; slot < CAP_TABLE_SLOTS; slot++)
+        delete_objects();
+        for (long slot = FIRST_STORM_SLOT; slot < CAP_TABLE_SLOTS; slot++)
             if (child_in(slot, &info)) {
                 sys_thread_start(slot);
                 sys_thread_resume(slot);
@@ -99,7 +114,8 @@ static void cleanup(void)
                 left = true;
             }
     }
-    for (long slot = CAP_FIRST_FREE; slot < CAP_TABLE_SLOTS; slot++)
+    delete_objects();
+    for (long slot = FIRST_STORM_SLOT; slot < CAP_TABLE_SLOTS; slot++)
         if (child_in(slot, &info)) {
             tally.stuck++;
             printf("fuzz: stuck slot=%ld id=%lu state=%d\n", slot, info.id, info.state);
@@ -121,9 +137,9 @@ static void print_stats(const char *when)
 
 static void print_results(void)
 {
-    for (int i = 0; i < fuzz_ncalls && i < 64; i++)
-        printf("fuzz: call name=%s n=%ld ok=%ld\n", fuzz_calls[i].name, tally.per_call[i],
-               tally.per_call_ok[i]);
+    for (int i = 0; i < fuzz_ncalls; i++)
+        printf("fuzz: call name=%s n=%ld ok=%ld child=%ld\n", fuzz_calls[i].name,
+               tally.per_call[i], tally.per_call_ok[i], fuzz_child_per_call[i]);
     printf("fuzz: results ok=%ld", tally.ok);
     for (int e = 1; e < E_COUNT; e++)
         if (tally.by_error[e])
@@ -170,8 +186,12 @@ SCENARIO(sysfuzz, "random system calls from fuzzseed=N, fuzzcount=N of them; the
         count(&req, fuzz_issue(&req));
         if (i % CLEANUP_EVERY == 0)
             cleanup();
-        if (i % PROGRESS_EVERY == 0)
-            printf("fuzz: progress calls=%ld tick=%ld\n", i, sys_ticks());
+        if (i % PROGRESS_EVERY == 0) {
+            struct kernel_stats ks = { 0 };
+            sys_kernel_stats((long)&ks);
+            printf("fuzz: progress calls=%ld tick=%lu threads=%lu free_frames=%lu\n", i, ks.ticks,
+                   ks.threads, ks.free_frames);
+        }
     }
     cleanup();
     sys_thread_set_priority(CAP_SELF_THREAD, PRIO_DEFAULT);
