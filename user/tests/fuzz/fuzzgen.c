@@ -130,10 +130,11 @@ static void __attribute__((noreturn)) child_storm(long seed)
     rng_seed(&r, (uint64_t)seed);
     for (int i = 0; i < STORM_CALLS; i++) {
         fuzz_make(&r, &req, false);
-        fuzz_issue(&req);
+        /* Counted first: thread_exit does not come back. */
         __atomic_fetch_add(&fuzz_child_calls, 1, __ATOMIC_RELAXED);
         if (req.call >= 0)
             __atomic_fetch_add(&fuzz_child_per_call[req.call], 1, __ATOMIC_RELAXED);
+        fuzz_issue(&req);
     }
     child_exit(seed);
 }
