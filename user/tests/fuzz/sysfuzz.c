@@ -6,9 +6,10 @@
  *
  * Transcript, every line starting "fuzz: ":
  *   seed=N count=N tid=<the fuzzing thread's id>
- *   before free_frames=N threads=N kmem_inuse=N        (kernel_stats)
+ *   before ticks=N free_frames=N threads=N kmem_inuse=N context_switches=N
  *   progress calls=N tick=T threads=N free_frames=N     (every 10,000 calls)
- *   call name=<syscall> n=N ok=N                         (one per listed call)
+ *   call name=<syscall> n=N ok=N child=N                 (one per listed call;
+ *                                                        child: made by children)
  *   results ok=N E_INVAL=N ...                           (every result, by error)
  *   calls=N other_numbers=N child_calls=N stuck=N
  *   live join ret=R status=S                             (a fresh thread, joined)
