@@ -29,7 +29,7 @@ static void drop_object(enum cap_type type, void *object)
 {
     switch (type) {
     case CAP_TYPE_THREAD:
-        thread_put(object);
+        thread_cap_dropped(object);
         break;
     case CAP_TYPE_SPACE:
         space_put(object);

@@ -20,6 +20,8 @@ static const struct known_key known_keys[] = {
     { "timeslice", "scheduler time slice in ticks (1..1000, default 5)" },
     { "init",      "program the root task starts instead of the shell" },
     { "quiet",     "print less during boot" },
+    { "fuzzseed",  "init=sysfuzz: the seed of the random system calls" },
+    { "fuzzcount", "init=sysfuzz: how many random system calls to make" },
 };
 
 static struct {

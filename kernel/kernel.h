@@ -146,6 +146,7 @@ void thread_exit(int status) __attribute__((noreturn));
 int thread_join(struct thread *t, tick_t timeout);
 void thread_get(struct thread *t);
 void thread_put(struct thread *t);
+void thread_cap_dropped(struct thread *t);
 void thread_reap(struct thread *t);
 uint64_t thread_count(void);
 const char *thread_state_name(int state);
@@ -188,11 +189,11 @@ long sys_thread_create(cap_t space, uint64_t params);
 long sys_thread_start(cap_t thread);
 long sys_thread_suspend(cap_t thread);
 long sys_thread_resume(cap_t thread);
-long sys_thread_set_priority(cap_t thread, int priority);
+long sys_thread_set_priority(cap_t thread, long priority);
 long sys_thread_info(cap_t thread, uint64_t info);
 long sys_thread_join(cap_t thread, tick_t timeout);
 long sys_kernel_stats(uint64_t stats);
-long sys_poweroff(cap_t machine, int status);
+long sys_poweroff(cap_t machine, long status);
 
 /* sys_cap.c */
 long sys_cap_copy(cap_t src, cap_t dst);

@@ -91,8 +91,10 @@ long sys_thread_resume(cap_t slot)
     return err ? err : sched_resume(t);
 }
 
-/* Returns 0, a capability error, -E_RANGE, or -E_DEAD. */
-long sys_thread_set_priority(cap_t slot, int priority)
+/* Returns 0, a capability error, -E_RANGE, or -E_DEAD. The priority is
+ * checked as the full register (a 64-bit value that merely ends in a valid
+ * int is out of range). */
+long sys_thread_set_priority(cap_t slot, long priority)
 {
     struct thread *t;
     int err = lookup_thread(slot, RIGHT_WRITE, &t);
@@ -102,7 +104,7 @@ long sys_thread_set_priority(cap_t slot, int priority)
         return -E_RANGE;
     if (t->state == THREAD_DEAD)
         return -E_DEAD;
-    sched_set_priority(t, priority);
+    sched_set_priority(t, (int)priority);
     return 0;
 }
 

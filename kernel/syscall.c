@@ -93,9 +93,10 @@ long sys_kernel_stats(uint64_t out)
     return copy_to_user(out, &ks, sizeof ks);
 }
 
-/* Power the machine off with status 0..255; needs the machine capability
- * with the write right. */
-long sys_poweroff(cap_t machine, int status)
+/* Power the machine off with status 0..255 (the whole register: a value
+ * whose low 32 bits are 0..255 is still out of range); needs the machine
+ * capability with the write right. */
+long sys_poweroff(cap_t machine, long status)
 {
     void *obj;
     int err = cap_lookup(current()->space, machine, CAP_TYPE_MACHINE, RIGHT_WRITE, &obj);
@@ -103,5 +104,5 @@ long sys_poweroff(cap_t machine, int status)
         return err;
     if (status < 0 || status > 255)
         return -E_RANGE;
-    poweroff(status);
+    poweroff((int)status);
 }

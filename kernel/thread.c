@@ -111,6 +111,31 @@ void thread_put(struct thread *t)
         space_put(s);
 }
 
+/*
+ * A capability naming t is being deleted. If it was the last reference
+ * besides t's own (no other capability, no joiner) and t can never run
+ * again -- never started, or suspended -- nobody could ever start, resume or
+ * join it, and it would keep its kernel stack forever: it dies now, with
+ * THREAD_STATUS_KILLED, and is freed. (A running, ready or waiting thread
+ * lives on without capabilities until it exits.)
+ */
+void thread_cap_dropped(struct thread *t)
+{
+    bool stopped = !t->started || (t->state == THREAD_SUSPENDED && !t->suspend_pending);
+    if (t->refs != 2 || t->state == THREAD_DEAD || !stopped || t == current()) {
+        thread_put(t);
+        return;
+    }
+    t->refs--;                      /* the capability's reference */
+    t->exit_status = THREAD_STATUS_KILLED;
+    t->state = THREAD_DEAD;
+    sched_trace_exit(t);
+    ipc_thread_exit(t);
+    if (t->space && --t->space->live_threads == 0)
+        space_last_thread_exited(t->space, THREAD_STATUS_KILLED);
+    thread_reap(t);                 /* not on the CPU: free its stack and the thread */
+}
+
 /* Called on the next thread's stack after a dead thread switched away. */
 void thread_reap(struct thread *t)
 {

@@ -51,7 +51,10 @@ root_OBJS := \
 	$B/user/tests/lab3/join.o \
 	$B/user/tests/lab4/caps.o \
 	$B/user/tests/lab4/pingpong.o \
-	$B/user/tests/lab4/ipcsem.o
+	$B/user/tests/lab4/ipcsem.o \
+	$B/user/tests/fuzz/sysfuzz.o \
+	$B/user/tests/fuzz/fuzzgen.o \
+	$B/user/tests/fuzz/regress.o
 
 USER_ELFS := $(USER_PROGS:%=$B/user/%.elf)
 all: $(USER_ELFS) $(USER_ELFS:.elf=.asm) $(USER_ELFS:.elf=.sym)
