@@ -10,23 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from grader.api import Boot, GradeFailure, Run, assert_lines_match, grade, key_values, value
+from grader.abi import err
+from grader.api import Boot, Run, assert_lines_match, grade, key_values, value
 
-ERROR_H = Path(__file__).resolve().parents[2] / "kernel/abi/mica/error.h"
 PAGE = 4096
 KIB, MIB, GIB = 1 << 10, 1 << 20, 1 << 30
 # Firmware keeps a little RAM for itself (EBDA, ACPI tables at the top).
 FIRMWARE_SLACK = 4 * MIB
-
-
-def err(name: str) -> int:
-    """The value a kernel call returns for error `name`: minus its number in error.h."""
-    m = re.search(rf"X\({re.escape(name)},\s*(\d+)", ERROR_H.read_text())
-    if m is None:
-        raise GradeFailure(f"{ERROR_H} defines no error {name}")
-    return -int(m.group(1))
 
 
 # ---- reading the transcript -------------------------------------------------

@@ -14,37 +14,13 @@ import statistics
 from pathlib import Path
 
 from grader import schedtrace, timeline
+from grader.abi import describe, err, scenario
 from grader.api import Boot, GradeFailure, Run, assert_lines_match, grade, key_values
 
-ERROR_H = Path(__file__).resolve().parents[2] / "kernel/abi/mica/error.h"
 THREAD_STATUS_KILLED = 256
 
 
-def error_numbers() -> dict[str, int]:
-    """E_NAME -> number, from <mica/error.h>."""
-    return {m[1]: int(m[2]) for m in re.finditer(r"X\((E_\w+),\s*(\d+)", ERROR_H.read_text())}
-
-
-def err(name: str) -> int:
-    """What a system call returns for error `name`: minus its number."""
-    return -error_numbers()[name]
-
-
-def describe(ret: int) -> str:
-    """A return value with its error name, e.g. '-2 (E_FAULT)'."""
-    names = {-n: name for name, n in error_numbers().items()}
-    return f"{ret} ({names[ret]})" if ret in names else str(ret)
-
-
 # ---- reading a scenario's output --------------------------------------------
-
-def scenario(run: Run, name: str) -> list[str]:
-    """The lines a scenario printed between its begin and end lines (kernel
-    trace lines included), after checking the kernel powered off cleanly."""
-    lines = run.section(rf"^init: scenario {name} begin$", rf"^init: scenario {name} end status=")
-    run.assert_poweroff(0)
-    return lines
-
 
 def records(lines: list[str], prefix: str, key: str | None = None) -> list[dict]:
     """key=value dicts of the lines starting 'prefix: ' (and holding key)."""

@@ -8,39 +8,16 @@ in the trace (format in mica/trace.h and kernel/ipc.c).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
+from grader.abi import describe, err, scenario
 from grader.api import Boot, Run, grade, key_values
 
-ERROR_H = Path(__file__).resolve().parents[2] / "kernel/abi/mica/error.h"
 
 MASK = (1 << 64) - 1
 ROUNDS = 10000
 
 
 # ---- helpers ------------------------------------------------------------------
-
-def error_numbers() -> dict[str, int]:
-    """E_NAME -> number, from <mica/error.h>."""
-    return {m[1]: int(m[2]) for m in re.finditer(r"X\((E_\w+),\s*(\d+)", ERROR_H.read_text())}
-
-
-def err(name: str) -> int:
-    """What a system call returns for error `name`: minus its number."""
-    return -error_numbers()[name]
-
-
-def describe(ret: int) -> str:
-    names = {-n: name for name, n in error_numbers().items()}
-    return f"{ret} ({names[ret]})" if ret in names else str(ret)
-
-
-def scenario(run: Run, name: str) -> list[str]:
-    """The lines between the scenario's begin and end, after a clean power-off."""
-    lines = run.section(rf"^init: scenario {name} begin$", rf"^init: scenario {name} end status=")
-    run.assert_poweroff(0)
-    return lines
-
 
 def records(lines: list[str], prefix: str, key: str | None = None) -> list[dict]:
     """key=value dicts of the lines starting 'prefix: ' (and holding key)."""
