@@ -35,14 +35,19 @@ static __attribute__((unused)) bool badgeable(enum cap_type type)
     return type == CAP_TYPE_ENDPOINT || type == CAP_TYPE_NOTIFICATION;
 }
 
-long sys_cap_copy(cap_t src, cap_t dst)
+/* Decode for copy and move: a capability in src and a free slot at dst. */
+static int src_and_dst(cap_t src, cap_t dst, struct cap **from, struct cap **to, cap_t *slot)
 {
     struct space *s = current()->space;
+    int err = cap_lookup_cap(s, src, CAP_TYPE_NONE, 0, from);
+    return err ? err : find_dst(s, dst, to, slot);
+}
+
+long sys_cap_copy(cap_t src, cap_t dst)
+{
     struct cap *from, *to;
     cap_t slot;
-    int err = cap_lookup_cap(s, src, CAP_TYPE_NONE, 0, &from);
-    if (!err)
-        err = find_dst(s, dst, &to, &slot);
+    int err = src_and_dst(src, dst, &from, &to, &slot);
     if (err)
         return err;
     cap_derive(from, to, from->rights, from->badge);
@@ -81,12 +86,9 @@ long sys_cap_mint(cap_t src, cap_t dst, uint64_t rights, uint64_t badge)
 
 long sys_cap_move(cap_t src, cap_t dst)
 {
-    struct space *s = current()->space;
     struct cap *from, *to;
     cap_t slot;
-    int err = cap_lookup_cap(s, src, CAP_TYPE_NONE, 0, &from);
-    if (!err)
-        err = find_dst(s, dst, &to, &slot);
+    int err = src_and_dst(src, dst, &from, &to, &slot);
     if (err)
         return err;
     cap_move(from, to);

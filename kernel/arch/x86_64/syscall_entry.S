@@ -15,17 +15,13 @@
  * non-canonical rip would fault in ring 0 on Intel CPUs); otherwise the
  * general iretq path, trap_return.
  */
+#include "arch/x86_64/frame.h"
+
 #define CPU_KERNEL_RSP  0
 #define CPU_USER_RSP    8
 #define USER_DS         0x1b
 #define USER_CS         0x23
 #define T_SYSCALL       256
-#define TF_VECTOR       0x78
-#define TF_RIP          0x88
-#define TF_CS           0x90
-#define TF_RFLAGS       0x98
-#define TF_RSP          0xa0
-#define TF_SS           0xa8
 #define USER_TOP        0x00007FFFFFFFF000
 
         .text
@@ -41,21 +37,7 @@ syscall_entry:
         pushq   %rcx                            /* rip */
         pushq   $0                              /* err */
         pushq   $T_SYSCALL                      /* vector */
-        pushq   %rax
-        pushq   %rbx
-        pushq   %rcx
-        pushq   %rdx
-        pushq   %rsi
-        pushq   %rdi
-        pushq   %rbp
-        pushq   %r8
-        pushq   %r9
-        pushq   %r10
-        pushq   %r11
-        pushq   %r12
-        pushq   %r13
-        pushq   %r14
-        pushq   %r15
+        push_gprs
         mov     %rsp, %rdi
 
         pushq   TF_RIP(%rdi)                    /* frame record, as in vectors.S */
@@ -73,21 +55,7 @@ syscall_return:
         movabs  $USER_TOP, %rax
         cmp     %rax, TF_RIP(%rsp)
         jae     trap_return
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %r11                            /* overwritten below */
-        popq    %r10
-        popq    %r9
-        popq    %r8
-        popq    %rbp
-        popq    %rdi
-        popq    %rsi
-        popq    %rdx
-        popq    %rcx                            /* overwritten below */
-        popq    %rbx
-        popq    %rax
+        pop_gprs                                /* rcx and r11 are overwritten below */
         mov     TF_RIP - TF_VECTOR(%rsp), %rcx
         mov     TF_RFLAGS - TF_VECTOR(%rsp), %r11
         mov     TF_RSP - TF_VECTOR(%rsp), %rsp

@@ -20,6 +20,7 @@
 #ifndef ARCH_TRAP_H
 #define ARCH_TRAP_H
 
+#include "arch/x86_64/frame.h"
 #include <stdint.h>
 #include <stddef.h>
 
@@ -82,12 +83,15 @@ struct trapframe {
 };
 
 /* vectors.S hard-codes these offsets. */
-_Static_assert(sizeof(struct trapframe) == 176, "trapframe size");
-_Static_assert(offsetof(struct trapframe, rax) == 0x70, "trapframe rax");
-_Static_assert(offsetof(struct trapframe, vector) == 0x78, "trapframe vector");
-_Static_assert(offsetof(struct trapframe, rip) == 0x88, "trapframe rip");
-_Static_assert(offsetof(struct trapframe, cs) == 0x90, "trapframe cs");
-_Static_assert(offsetof(struct trapframe, ss) == 0xa8, "trapframe ss");
+_Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe size (frame.h)");
+_Static_assert(offsetof(struct trapframe, rax) == TF_RAX, "trapframe rax (frame.h)");
+_Static_assert(offsetof(struct trapframe, vector) == TF_VECTOR, "trapframe vector (frame.h)");
+_Static_assert(offsetof(struct trapframe, err) == TF_ERR, "trapframe err (frame.h)");
+_Static_assert(offsetof(struct trapframe, rip) == TF_RIP, "trapframe rip (frame.h)");
+_Static_assert(offsetof(struct trapframe, cs) == TF_CS, "trapframe cs (frame.h)");
+_Static_assert(offsetof(struct trapframe, rflags) == TF_RFLAGS, "trapframe rflags (frame.h)");
+_Static_assert(offsetof(struct trapframe, rsp) == TF_RSP, "trapframe rsp (frame.h)");
+_Static_assert(offsetof(struct trapframe, ss) == TF_SS, "trapframe ss (frame.h)");
 
 static inline int trap_from_user(const struct trapframe *tf)
 {

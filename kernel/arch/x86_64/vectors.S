@@ -15,11 +15,11 @@
  */
 
 /* Vectors for which the CPU pushes an error code. */
+#include "arch/x86_64/frame.h"
+
 #define HAS_ERR(n) ((n) == 8 || ((n) >= 10 && (n) <= 14) || (n) == 17 || (n) == 21 || (n) == 29 || (n) == 30)
 
 #define TF_CS_FROM_STUB 0x18    /* trapframe.cs - trapframe.vector */
-#define TF_RIP          0x88
-#define TF_CS           0x90
 
         .altmacro
 
@@ -52,21 +52,7 @@ trap_common:
         testb   $3, TF_CS_FROM_STUB(%rsp)
         jz      1f
         swapgs
-1:      pushq   %rax
-        pushq   %rbx
-        pushq   %rcx
-        pushq   %rdx
-        pushq   %rsi
-        pushq   %rdi
-        pushq   %rbp
-        pushq   %r8
-        pushq   %r9
-        pushq   %r10
-        pushq   %r11
-        pushq   %r12
-        pushq   %r13
-        pushq   %r14
-        pushq   %r15
+1:      push_gprs
         mov     %rsp, %rdi                      /* trap(tf) */
 
         /* A frame record (saved rbp, then the interrupted rip) so that a
@@ -80,21 +66,7 @@ trap_common:
 
         .global trap_return
 trap_return:
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %r11
-        popq    %r10
-        popq    %r9
-        popq    %r8
-        popq    %rbp
-        popq    %rdi
-        popq    %rsi
-        popq    %rdx
-        popq    %rcx
-        popq    %rbx
-        popq    %rax
+        pop_gprs
         add     $16, %rsp                       /* vector and error code */
         testb   $3, 8(%rsp)                     /* the CPU frame's cs */
         jz      2f
