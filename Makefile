@@ -62,6 +62,8 @@ KERNEL_OBJS := \
 	$B/kernel/space.o \
 	$B/kernel/cap.o \
 	$B/kernel/fault.o \
+	$B/kernel/frame.o \
+	$B/kernel/irq.o \
 	$B/kernel/usercopy.o \
 	$B/kernel/elf.o \
 	$B/kernel/root.o \

@@ -11,6 +11,7 @@
 #include "thread.h"
 #include "cap.h"
 #include "ipc.h"
+#include "frame.h"
 
 #define TABLE_PAGES ((sizeof(struct cap_table) + PAGE_SIZE - 1) / PAGE_SIZE)
 
@@ -40,6 +41,15 @@ static void drop_object(enum cap_type type, void *object)
     case CAP_TYPE_NOTIFICATION:
         notification_put(object);
         break;
+    case CAP_TYPE_FRAME:
+        frame_put(object);
+        break;
+    case CAP_TYPE_IRQ:
+        irq_line_put(object);
+        break;
+    case CAP_TYPE_IOPORT:
+        ioport_put(object);
+        break;
     default:                        /* the machine is not counted */
         break;
     }
@@ -59,6 +69,15 @@ static void take_object(enum cap_type type, void *object)
         break;
     case CAP_TYPE_NOTIFICATION:
         notification_get(object);
+        break;
+    case CAP_TYPE_FRAME:
+        frame_get(object);
+        break;
+    case CAP_TYPE_IRQ:
+        irq_line_get(object);
+        break;
+    case CAP_TYPE_IOPORT:
+        ioport_get(object);
         break;
     default:
         break;
@@ -151,10 +170,29 @@ void cap_derive(struct cap *src, struct cap *dst, uint32_t rights, uint64_t badg
     link_child(src, dst);
 }
 
+/* Like cap_derive(), but the child names another object of the same type
+ * (a piece of src's object: frame_split). */
+void cap_derive_object(struct cap *src, struct cap *dst, uint32_t rights, void *object)
+{
+    assert(dst->type == CAP_TYPE_NONE && src->type != CAP_TYPE_NONE);
+    *dst = (struct cap){ .type = src->type, .rights = rights, .object = object };
+    take_object(dst->type, dst->object);
+    link_child(src, dst);
+}
+
+/* The rights a capability of this type can have (mint refuses other bits). */
+uint32_t cap_rights_valid(enum cap_type type)
+{
+    return type == CAP_TYPE_FRAME ? RIGHTS_FRAME : type == CAP_TYPE_SPACE ? RIGHTS_SPACE
+                                                                           : RIGHTS_ALL;
+}
+
 /* Move the capability in src to the empty slot dst, links and all. */
 void cap_move(struct cap *src, struct cap *dst)
 {
     assert(dst->type == CAP_TYPE_NONE && src->type != CAP_TYPE_NONE);
+    if (src->type == CAP_TYPE_FRAME)
+        frame_cap_moved(src, dst);  /* its mappings are recorded by slot address */
     *dst = *src;
     if (dst->parent) {
         struct cap **pp = &dst->parent->children;
@@ -197,6 +235,8 @@ void cap_clear(struct cap *c)
         return;
     enum cap_type type = c->type;
     void *object = c->object;
+    if (type == CAP_TYPE_FRAME)
+        frame_cap_cleared(c);       /* unmap what was mapped through it */
     unlink_cap(c);
     *c = (struct cap){ .type = CAP_TYPE_NONE };
     drop_object(type, object);

@@ -40,6 +40,8 @@ struct cap *cap_slot(struct space *s, cap_t slot);     /* NULL if slot out of ra
 int cap_lookup_cap(struct space *s, cap_t slot, enum cap_type type, uint32_t rights,
                    struct cap **cap);
 void cap_derive(struct cap *src, struct cap *dst, uint32_t rights, uint64_t badge);
+void cap_derive_object(struct cap *src, struct cap *dst, uint32_t rights, void *object);
+uint32_t cap_rights_valid(enum cap_type type);
 void cap_move(struct cap *src, struct cap *dst);
 void cap_clear(struct cap *c);
 int cap_revoke(struct cap *c);

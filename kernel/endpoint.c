@@ -55,6 +55,7 @@ struct endpoint *endpoint_new(struct space *owner)
     memset(ep, 0, sizeof *ep);
     ep->state = EP_IDLE;
     list_init(&ep->queue);
+    list_init(&ep->fault_clients);
     ipc_owner_charge(&ep->owner, owner);
     return ep;
 }
@@ -73,6 +74,7 @@ void endpoint_put(struct endpoint *ep)
     struct list_node *n;
     while ((n = list_front(&ep->queue)) != NULL)
         ipc_cancel(list_entry(n, struct thread, run_node), -E_DEAD);
+    fault_endpoint_died(ep);
     ipc_owner_release(&ep->owner);
     kmem_cache_free(endpoint_cache, ep);
 }

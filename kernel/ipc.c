@@ -382,3 +382,19 @@ long sys_ipc_set_buffer(uint64_t addr)
     current()->ipc_buffer = addr;
     return 0;
 }
+
+/* ---- fault messages (fault.c) ---- */
+
+/* Make the current thread call ep with the fault message w (mica/ipc.h), as
+ * sys_ipc_call() would, and wait for the reply. Returns 0 with the reply in
+ * cur->msg, or -E_DEAD (the endpoint died, the handler would not reply).
+ * The reply's words land in the thread's registers: fault.c restores them. */
+long ipc_fault_call(struct endpoint *ep, uint64_t badge, const uint64_t w[4])
+{
+    struct thread *cur = current();
+    memcpy(cur->msg.words, w, IPC_REG_WORDS * sizeof(uint64_t));
+    cur->msg.info = MSG_INFO(IPC_LABEL_FAULT, FAULT_MSG_WORDS, 0);
+    cur->ipc_recv_slot = 0;
+    cur->ipc_recv_max = IPC_REG_WORDS;
+    return do_send(ep, badge, false, true, true);
+}

@@ -31,6 +31,7 @@ struct endpoint {
     enum endpoint_state state;
     struct list queue;                  /* threads (run_node): priority, then FIFO */
     struct ipc_owner owner;
+    struct list fault_clients;          /* threads whose fault handler it is (fault.c) */
 };
 
 struct notification {

@@ -52,6 +52,7 @@ uint64_t pmm_alloc_zeroed(void);
 void pmm_free(uint64_t pa);
 uint64_t pmm_alloc_run(uint64_t n);
 void pmm_free_run(uint64_t pa, uint64_t n);
+uint64_t pmm_alloc_top_run(uint64_t max, uint64_t *n);
 uint64_t pmm_free_count(void);
 uint64_t pmm_total_count(void);
 uint64_t pmm_phys_top(void);
@@ -160,7 +161,31 @@ int space_map_new_page(struct space *s, uint64_t va, unsigned flags, void **kva)
 void space_unmap_free(struct space *s, uint64_t start, uint64_t end);
 
 /* fault.c */
-void thread_fault(struct trapframe *tf) __attribute__((noreturn));
+struct endpoint;
+void thread_fault(struct trapframe *tf);
+void fault_handler_clear(struct thread *t);
+void fault_endpoint_died(struct endpoint *ep);
+long sys_thread_set_fault_handler(cap_t thread, cap_t ep);
+
+/* frame.c (objects in frame.h; contracts in mica/mem.h) */
+long sys_frame_info(cap_t frame, uint64_t info);
+long sys_frame_split(cap_t frame, uint64_t offset, uint64_t pages);
+long sys_frame_map(cap_t frame, uint64_t index, cap_t space, uint64_t va, uint64_t rights);
+long sys_frame_unmap(cap_t space, uint64_t va);
+long sys_space_create(void);
+
+/* irq.c: IRQ lines and I/O ports for user-level drivers (mica/device.h) */
+struct irq_line;
+struct ioport_range;
+void irq_line_get(struct irq_line *l);
+void irq_line_put(struct irq_line *l);
+void ioport_get(struct ioport_range *r);
+void ioport_put(struct ioport_range *r);
+long sys_irq_bind(cap_t machine, uint64_t irq, cap_t ntfn);
+long sys_irq_ack(cap_t irq);
+long sys_ioport_cap(cap_t machine, uint64_t first, uint64_t count);
+long sys_ioport_in(cap_t ports, uint64_t port, uint64_t width);
+long sys_ioport_out(cap_t ports, uint64_t port, uint64_t width, uint64_t value);
 
 /* usercopy.c: the only way to touch user memory; 0 or -E_FAULT */
 bool user_range_ok(uint64_t va, size_t len, bool write);
@@ -204,6 +229,10 @@ long sys_cap_revoke(cap_t slot);
 long sys_cap_info(cap_t slot, uint64_t info);
 
 /* ipc.c, notification.c (objects and transfers in ipc.h) */
+struct endpoint;
+struct notification;
+long ipc_fault_call(struct endpoint *ep, uint64_t badge, const uint64_t w[4]);
+int notification_signal(struct notification *n, uint64_t bits);
 long sys_endpoint_create(void);
 long sys_ipc_send(cap_t ep, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3);
 long sys_ipc_recv(cap_t ep, tick_t timeout);

@@ -78,33 +78,38 @@ long sys_notification_create(void)
     return cap_insert(s, -1, CAP_TYPE_NOTIFICATION, RIGHTS_ALL, n);
 }
 
-/* OR the capability's badge (1 if none) into the word; wake the first
- * waiter, or end the bound thread's endpoint receive. */
+/* OR bits into the word; wake the first waiter, or end the bound thread's
+ * endpoint receive. Also called from interrupt handlers (irq.c). Returns 0. */
+int notification_signal(struct notification *n, uint64_t bits)
+{
+    /* LAB 4 BEGIN: signal: OR in the badge, wake a waiter or the bound receiver */
+    n->word |= bits;
+    struct list_node *node = list_front(&n->waiters);
+    struct thread *b = n->bound;
+    if (node) {
+        struct thread *t = list_entry(node, struct thread, run_node);
+        uint64_t word = n->word;
+        n->word = 0;
+        ipc_cancel(t, (long)word);
+    } else if (b && b->state == THREAD_BLOCKED && b->blocked_on == BLOCK_RECV) {
+        notification_take(b);
+        ipc_cancel(b, 0);
+    }
+    /* LAB 4 STUB
+    (void)n; (void)bits;
+    return -E_NOSYS;
+    LAB 4 END */
+    return 0;
+}
+
+/* Signal with the capability's badge (1 if none). */
 long sys_notify_signal(cap_t slot)
 {
     struct cap *c;
     int err = lookup_ntfn(slot, RIGHT_SEND, &c);
     if (err)
         return err;
-    struct notification *n = c->object;
-    /* LAB 4 BEGIN: signal: OR in the badge, wake a waiter or the bound receiver */
-    n->word |= c->badge ? c->badge : 1;
-    struct list_node *node = list_front(&n->waiters);
-    struct thread *b = n->bound;
-    if (node) {
-        struct thread *t = list_entry(node, struct thread, run_node);
-        uint64_t bits = n->word;
-        n->word = 0;
-        ipc_cancel(t, (long)bits);
-    } else if (b && b->state == THREAD_BLOCKED && b->blocked_on == BLOCK_RECV) {
-        notification_take(b);
-        ipc_cancel(b, 0);
-    }
-    /* LAB 4 STUB
-    (void)n;
-    return -E_NOSYS;
-    LAB 4 END */
-    return 0;
+    return notification_signal(c->object, c->badge ? c->badge : 1);
 }
 
 /* Block until the word is non-zero; return it and clear it. */

@@ -192,6 +192,24 @@ uint64_t pmm_alloc_run(uint64_t n)
     return 0;
 }
 
+/* The highest run of free frames, at most max long, now allocated: its
+ * address and *n, or 0 when no frame is free. (Memory for the root task:
+ * the kernel's own allocations come from the bottom.) */
+uint64_t pmm_alloc_top_run(uint64_t max, uint64_t *n)
+{
+    uint64_t f = nwords * 64;
+    while (f > 0 && !test_bit(free_map, f - 1))
+        f--;
+    if (f == 0 || max == 0)
+        return 0;
+    uint64_t end = f;
+    while (f > 0 && end - f < max && test_bit(free_map, f - 1))
+        clear_bit(free_map, --f);
+    *n = end - f;
+    free_frames -= *n;
+    return f * PAGE_SIZE;
+}
+
 void pmm_free_run(uint64_t pa, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++)

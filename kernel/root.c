@@ -2,7 +2,8 @@
  * root.c: the root task, the first user program. The kernel loads the first
  * Multiboot2 module (an ELF executable) into a fresh address space, maps a
  * stack and the read-only boot-information page (mica/bootinfo.h), gives it
- * the initial capabilities (its thread, its space, the machine) and starts
+ * the initial capabilities (its thread, its space, the machine, the free
+ * memory as frame ranges: frame.c) and starts
  * its one thread at priority PRIO_DEFAULT with rdi = MICA_BOOTINFO_ADDR.
  * Everything else in user space is started by the root task.
  *
@@ -14,6 +15,7 @@
 #include "thread.h"
 #include "cap.h"
 #include "vm.h"
+#include "frame.h"
 #include <mica/bootinfo.h>
 
 static struct space *root;
@@ -90,9 +92,10 @@ void root_task_start(void)
     if (!t)
         panic("root: no memory for the root task's thread");
     if (cap_insert(root, CAP_SELF_THREAD, CAP_TYPE_THREAD, RIGHTS_ALL, t) < 0 ||
-        cap_insert(root, CAP_SELF_SPACE, CAP_TYPE_SPACE, RIGHTS_ALL, root) < 0 ||
+        cap_insert(root, CAP_SELF_SPACE, CAP_TYPE_SPACE, RIGHTS_SPACE, root) < 0 ||
         cap_insert(root, CAP_MACHINE, CAP_TYPE_MACHINE, RIGHTS_ALL, &machine) < 0)
         panic("root: cannot fill the initial capability slots");
+    frame_give_root(root);          /* free memory above the kernel's reserve */
     space_put(root);                /* the thread and CAP_SELF_SPACE hold it now */
     kprintf("root: started %s entry=0x%lx\n", name, entry);
     thread_start(t);

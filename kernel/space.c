@@ -6,6 +6,7 @@
 #include "thread.h"
 #include "cap.h"
 #include "vm.h"
+#include "frame.h"
 
 static struct kmem_cache *space_cache;
 
@@ -28,6 +29,7 @@ struct space *space_new(const char *name)
     }
     s->refs = 1;
     list_init(&s->ipc_objects);
+    list_init(&s->frame_maps);
     strlcpy(s->name, name, sizeof s->name);
     return s;
 }
@@ -47,6 +49,8 @@ void space_put(struct space *s)
     cap_table_free(s->caps);
     s->caps = NULL;
     ipc_space_freed(s);
+    ipc_owner_release(&s->owner);
+    frame_space_freed(s);
     vm_free_space(s->vm);
     kmem_cache_free(space_cache, s);
 }

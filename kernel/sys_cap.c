@@ -64,7 +64,7 @@ long sys_cap_mint(cap_t src, cap_t dst, uint64_t rights, uint64_t badge)
     if (err)
         return err;
     /* LAB 4 BEGIN: mint: the new rights must be a subset; badge only once */
-    if (rights & ~(uint64_t)RIGHTS_ALL)
+    if (rights & ~(uint64_t)cap_rights_valid(from->type))
         return -E_INVAL;
     if ((rights & from->rights) != rights)
         return -E_NORIGHTS;

@@ -58,6 +58,7 @@ static struct thread *thread_alloc(const char *name, int priority, struct space 
     t->refs = 1;
     list_node_init(&t->run_node);
     list_node_init(&t->timer_node);
+    list_node_init(&t->fault_node);
     list_init(&t->joiners);
     if (s) {
         t->space = s;
@@ -104,6 +105,7 @@ void thread_put(struct thread *t)
     if (--t->refs > 0)
         return;
     assert(t->state == THREAD_DEAD && t->kstack == NULL);
+    fault_handler_clear(t);
     struct space *s = t->space;
     kmem_cache_free(thread_cache, t);
     nthreads--;

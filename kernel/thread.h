@@ -82,6 +82,11 @@ struct thread {
     cap_t ipc_recv_slot;        /* where a received capability goes; 0: none */
     unsigned ipc_recv_max;      /* words it can receive: 4, or 64 with a buffer */
     struct kmsg msg;            /* the message being sent or received */
+
+    /* Faults (fault.c): where this thread's CPU exceptions go as messages. */
+    struct endpoint *fault_ep;  /* weak: cleared when it dies; NULL: killed on a fault */
+    uint64_t fault_badge;       /* the badge of the capability it was set with */
+    struct list_node fault_node;/* on fault_ep->fault_clients */
 };
 
 /*
@@ -97,6 +102,9 @@ struct space {
     char name[20];              /* [i] for messages */
     struct list ipc_objects;    /* endpoints and notifications it created (ipc_owner) */
     int ipc_count;              /* their number, at most IPC_OBJECTS_MAX */
+    struct ipc_owner owner;     /* made by sys_space_create: charged to its creator */
+    struct list frame_maps;     /* frame mappings in it (frame.c) */
+    int nmappings;              /* their number, at most SPACE_MAPPINGS_MAX */
 };
 
 /*

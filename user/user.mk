@@ -52,6 +52,10 @@ root_OBJS := \
 	$B/user/tests/lab4/caps.o \
 	$B/user/tests/lab4/pingpong.o \
 	$B/user/tests/lab4/ipcsem.o \
+	$B/user/tests/lab5/pager.o \
+	$B/user/tests/lab5/faults.o \
+	$B/user/tests/lab5/framemap.o \
+	$B/user/tests/lab5/rtc.o \
 	$B/user/tests/fuzz/sysfuzz.o \
 	$B/user/tests/fuzz/fuzzgen.o \
 	$B/user/tests/fuzz/regress.o

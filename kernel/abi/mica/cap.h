@@ -20,6 +20,9 @@ enum cap_type {
     CAP_TYPE_MACHINE = 3,   /**< the machine: power off, I/O, IRQs */
     CAP_TYPE_ENDPOINT = 4,  /**< an IPC endpoint (mica/ipc.h) */
     CAP_TYPE_NOTIFICATION = 5, /**< a notification word (mica/ipc.h) */
+    CAP_TYPE_FRAME = 6,     /**< a range of physical page frames (mica/mem.h) */
+    CAP_TYPE_IRQ = 7,       /**< an interrupt line bound to a notification (mica/device.h) */
+    CAP_TYPE_IOPORT = 8,    /**< a range of I/O ports (mica/device.h) */
     CAP_TYPE_COUNT          /**< number of types; not a type */
 };
 
@@ -28,7 +31,11 @@ enum cap_rights {
     RIGHT_READ = 1 << 0,    /**< observe: thread_info, thread_join */
     RIGHT_WRITE = 1 << 1,   /**< control: start, suspend, resume, set priority, create threads in */
     RIGHT_GRANT = 1 << 2,   /**< pass on to others (lab 4) */
-    RIGHTS_ALL = 0x7,
+    RIGHTS_ALL = 0x7,       /**< every right of threads, endpoints, notifications, IRQs, ports */
+    RIGHTS_SPACE = 0x17,    /**< every right of a space: RIGHTS_ALL and RIGHT_MAP */
+    RIGHTS_FRAME = 0x1f,    /**< every right of a frame range: the above and RIGHT_EXEC */
+    RIGHT_EXEC = 1 << 3,    /**< frames: may be mapped executable */
+    RIGHT_MAP = 1 << 4,     /**< frames: may be mapped; spaces: may have frames mapped in */
     RIGHT_RECV = RIGHT_READ,    /**< endpoints: receive; notifications: wait and poll */
     RIGHT_SEND = RIGHT_WRITE,   /**< endpoints: send and call; notifications: signal */
 };
@@ -47,7 +54,8 @@ enum cap_rights {
  *   in use), -E_FULL.
  * - sys_cap_mint(src, dst, rights, badge): like copy, with rights reduced to
  *   `rights` (which must be a subset of src's: -E_NORIGHTS otherwise, -E_INVAL
- *   for unknown bits) and, when badge != 0, the badge set (only endpoints and
+ *   for bits the type does not know: RIGHTS_FRAME for frames, RIGHTS_SPACE
+ *   for spaces, RIGHTS_ALL for the others) and, when badge != 0, the badge set (only endpoints and
  *   notifications carry badges, -E_INVAL otherwise; only an unbadged
  *   capability can be badged, -E_PERM otherwise; -E_RANGE above CAP_BADGE_MAX).
  * - sys_cap_move(src, dst): moves the capability with its derivation links.

@@ -90,6 +90,34 @@
 #define IPC_LABEL_NOTIFY 0xffffffffffffUL
 
 /**
+ * @name Fault messages
+ *
+ * A thread with a fault handler (sys_thread_set_fault_handler(thread, ep):
+ * the thread capability needs RIGHT_WRITE, the endpoint RIGHT_SEND; ep 0
+ * removes the handler) that takes a CPU exception in user mode is blocked
+ * and made to call that endpoint, as if it had called sys_ipc_call(): the
+ * handler receives label IPC_LABEL_FAULT, length FAULT_MSG_WORDS, the badge
+ * of the endpoint capability given to set_fault_handler, and the words
+ * below. A reply with label 0 resumes the thread at the faulting instruction
+ * (retrying it, e.g. after a page was mapped); a reply with any other label,
+ * or the handler receiving again or dying before it replies, kills the
+ * thread with the usual "fault:" line. A thread without a handler is killed
+ * at once. @{
+ */
+#define IPC_LABEL_FAULT 0xfffffffffffeUL  /**< the label of a fault message */
+#define FAULT_MSG_ADDR    0     /**< word 0: the faulting address (CR2), 0 if not a page fault */
+#define FAULT_MSG_ACCESS  1     /**< word 1: FAULT_* bits */
+#define FAULT_MSG_RIP     2     /**< word 2: the faulting instruction */
+#define FAULT_MSG_VECTOR  3     /**< word 3: the CPU exception vector (14: page fault) */
+#define FAULT_MSG_WORDS   4     /**< the message's length */
+#define FAULT_READ    (1 << 0)  /**< a data read (page faults) */
+#define FAULT_WRITE   (1 << 1)  /**< a data write */
+#define FAULT_EXEC    (1 << 2)  /**< an instruction fetch */
+#define FAULT_USER    (1 << 3)  /**< raised in user mode (always set) */
+#define FAULT_PRESENT (1 << 4)  /**< the page was mapped: a protection fault */
+/** @} */
+
+/**
  * A thread's IPC buffer, at a user address the thread registers with
  * sys_ipc_set_buffer() (writable, within one page: page-aligned is simplest).
  * words[0..3] are unused (those words travel in registers).

@@ -34,6 +34,7 @@
     X(10, thread_info,         2)  /* (cap_t thread, struct thread_info *) */ \
     X(11, thread_join,         2)  /* (cap_t thread, tick_t timeout) -> exit status */ \
     X(12, kernel_stats,        1)  /* (struct kernel_stats *) */              \
+    X(15, thread_set_fault_handler, 2) /* (cap_t thread, cap_t ep or 0); mica/ipc.h */ \
     X(16, cap_copy,            2)  /* (cap_t src, cap_t dst) -> slot; mica/cap.h */ \
     X(17, cap_mint,            4)  /* (cap_t src, cap_t dst, rights, badge) -> slot */ \
     X(18, cap_move,            2)  /* (cap_t src, cap_t dst) -> slot */        \
@@ -54,7 +55,17 @@
     X(43, notify_wait,         1)  /* (cap_t ntfn) -> bits */                 \
     X(44, notify_poll,         1)  /* (cap_t ntfn) -> bits (may be 0) */      \
     X(45, notify_bind,         2)  /* (cap_t thread, cap_t ntfn or 0) */      \
-    X(64, poweroff,            2)  /* (cap_t machine, int status) */
+    X(48, frame_info,          2)  /* (cap_t frame, struct frame_info *); mica/mem.h */ \
+    X(49, frame_split,         3)  /* (cap_t frame, offset, pages) -> cap */  \
+    X(50, frame_map,           5)  /* (cap_t frame, index, cap_t space, va, rights) */ \
+    X(51, frame_unmap,         2)  /* (cap_t space, va) */                    \
+    X(52, space_create,        0)  /* -> cap */                               \
+    X(64, poweroff,            2)  /* (cap_t machine, int status) */          \
+    X(65, irq_bind,            3)  /* (cap_t machine, irq, cap_t ntfn) -> cap; mica/device.h */ \
+    X(66, irq_ack,             1)  /* (cap_t irq) */                          \
+    X(67, ioport_cap,          3)  /* (cap_t machine, first port, count) -> cap */ \
+    X(68, ioport_in,           3)  /* (cap_t ports, port, width) -> value */  \
+    X(69, ioport_out,          4)  /* (cap_t ports, port, width, value) */
 
 /** System call numbers: SYS_debug_write, SYS_yield, ... */
 enum mica_syscall_number {
@@ -71,6 +82,8 @@ enum mica_initial_caps {
     CAP_SELF_THREAD = 1,    /**< the process's first thread */
     CAP_SELF_SPACE = 2,     /**< the process's address space */
     CAP_MACHINE = 3,        /**< power off, I/O ports, IRQs: the root task only */
+    CAP_BOOT_FRAMES = 4,    /**< root task: slots 4..7 hold the free memory (mica/mem.h) */
+    CAP_BOOT_FRAMES_MAX = 4, /**< at most this many; the unused ones stay empty */
     CAP_FIRST_FREE = 8,     /**< the first slot new capabilities go into */
 };
 

@@ -88,13 +88,13 @@ void trap_dump(const struct trapframe *tf)
 /*
  * A CPU exception in user mode: the thread's problem, never the kernel's.
  * fault.c decides what becomes of the thread (lab 3: it is killed with a
- * report; lab 4: its fault handler gets a message).
+ * register dump and a report; lab 5: its fault handler gets a message).
  */
 void trap_user_fault(struct trapframe *tf)
 {
-    trap_dump(tf);
     struct thread *t = current();
     if (!t || !t->space) {          /* ring 3 entered by hand, before any user thread */
+        trap_dump(tf);
         kprintf("trap: user-mode fault with no user thread to blame\n");
         poweroff(3);
     }

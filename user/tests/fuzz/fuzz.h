@@ -28,6 +28,11 @@ struct fuzz_call {
 
 #define FUZZ_MAX_CALLS 64
 
+/* Where frame_map may put pages (FUZZ_MAP_PAGES of them); the cleanup
+ * unmaps them. */
+#define FUZZ_MAP_VA     0x0000200000000000UL
+#define FUZZ_MAP_PAGES  64
+
 extern const struct fuzz_call fuzz_calls[];
 extern const int fuzz_ncalls;
 

@@ -22,8 +22,15 @@
  *                   cleanup deletes the objects they wait on, which must
  *                   wake them with an error.
  *   cap_delete, cap_move
- *                   never take slots 1-3 away (the fuzzer needs its thread,
- *                   space and machine capabilities to clean up and finish).
+ *                   never take slots 1-7 away (the fuzzer needs its thread,
+ *                   space and machine capabilities to clean up and finish;
+ *                   4-7 hold the boot memory, which would go back to the
+ *                   kernel and upset the free-frame count).
+ *   ioport_cap      only for ports 0x80-0x87 (POST and DMA page registers,
+ *                   harmless): other ports could power the machine off or
+ *                   reset it, as the root task is entitled to.
+ *   frame_map       a page-aligned user va is one of 64 pages at FUZZ_MAP_VA,
+ *                   which nothing else uses ("unmapped" memory stays so).
  *   ipc_set_buffer  like every pointer: scratch or memory that cannot be
  *                   written, never the fuzzer's own data.
  *   debug_write     reads only a fixed message or memory that cannot be read,
@@ -350,8 +357,18 @@ void fuzz_make(struct rng *r, struct fuzz_req *req, bool main_thread)
         break;
     case SYS_cap_delete:
     case SYS_cap_move:
-        if (req->arg[0] >= CAP_SELF_THREAD && req->arg[0] <= CAP_MACHINE)
+        if (req->arg[0] >= CAP_SELF_THREAD && req->arg[0] < CAP_FIRST_FREE)
             req->arg[0] = CAP_NULL;
+        break;
+    case SYS_ioport_cap:
+        req->arg[1] = 0x80 + (long)rng_below(r, 4);
+        req->arg[2] = (long)rng_below(r, 5);
+        break;
+    case SYS_frame_map:
+        if (rng_next(r) & 1)
+            req->arg[3] = (long)(FUZZ_MAP_VA + rng_below(r, FUZZ_MAP_PAGES) * PAGE);
+        else if (req->arg[3] % PAGE == 0 && req->arg[3] > 0 && req->arg[3] < (long)NONCANONICAL)
+            req->arg[3] += 8;
         break;
     case SYS_thread_create:
         /* Often a good space and a readable thread_params, so threads get made. */

@@ -33,7 +33,7 @@
 #define CLEANUP_EVERY   2000
 #define JOIN_LIMIT      20              /* ticks a cleaned-up child may take to end */
 #define CLEANUP_SWEEPS  20
-#define FIRST_STORM_SLOT (CAP_MACHINE + 1)  /* slots 1-3 are never taken away */
+#define FIRST_STORM_SLOT CAP_FIRST_FREE    /* slots 1-7 are never taken away */
 #define SCRATCH_SIZE    (16 * 1024)
 
 static char scratch[SCRATCH_SIZE] __attribute__((aligned(64)));
@@ -116,6 +116,8 @@ static void cleanup(void)
             }
     }
     delete_objects();
+    for (long i = 0; i < FUZZ_MAP_PAGES; i++)   /* mappings through the boot frames */
+        sys_frame_unmap(CAP_SELF_SPACE, (long)(FUZZ_MAP_VA + i * 4096));
     for (long slot = FIRST_STORM_SLOT; slot < CAP_TABLE_SLOTS; slot++)
         if (child_in(slot, &info)) {
             tally.stuck++;
