@@ -33,7 +33,7 @@
 #define CLEANUP_EVERY   2000
 #define JOIN_LIMIT      20              /* ticks a cleaned-up child may take to end */
 #define CLEANUP_SWEEPS  20
-#define FIRST_STORM_SLOT CAP_FIRST_FREE    /* slots 1-7 are never taken away */
+#define FIRST_STORM_SLOT (CAP_MACHINE + 1)  /* slots 1-3 are never taken away */
 #define SCRATCH_SIZE    (16 * 1024)
 
 static char scratch[SCRATCH_SIZE] __attribute__((aligned(64)));
@@ -47,6 +47,7 @@ struct tally {
 };
 
 static struct tally tally;
+static bool boot_frames[CAP_FIRST_FREE];    /* slots 4-7 holding boot memory: kept */
 
 /* The value of key=value on the kernel command line, or def. */
 static long boot_arg(const char *key, long def)
@@ -91,7 +92,8 @@ static void delete_objects(void)
     struct cap_info ci;
     struct thread_info info;
     for (long slot = FIRST_STORM_SLOT; slot < CAP_TABLE_SLOTS; slot++)
-        if (sys_cap_info(slot, (long)&ci) == 0 && !child_in(slot, &info))
+        if (sys_cap_info(slot, (long)&ci) == 0 && !child_in(slot, &info) &&
+            !(slot < CAP_FIRST_FREE && boot_frames[slot]))
             sys_cap_delete(slot);
 }
 
@@ -179,6 +181,9 @@ SCENARIO(sysfuzz, "random system calls from fuzzseed=N, fuzzcount=N of them; the
     }
     fuzz_env = (struct fuzz_env){ self.id, scratch, sizeof scratch };
     printf("fuzz: seed=%lu count=%ld tid=%lu\n", seed, n, self.id);
+    struct cap_info ci;
+    for (long slot = CAP_BOOT_FRAMES; slot < CAP_FIRST_FREE; slot++)
+        boot_frames[slot] = sys_cap_info(slot, (long)&ci) == 0;
     print_stats("before");
 
     struct rng rng;
