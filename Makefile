@@ -94,6 +94,7 @@ $B/kernel/%.o: kernel/%.S
 $B/kernel.elf: $(KERNEL_OBJS) kernel/arch/x86_64/kernel.ld
 	$(LD) $(KLDFLAGS) -T kernel/arch/x86_64/kernel.ld -o $@ $(KERNEL_OBJS)
 	@grub-file --is-x86-multiboot2 $@ || { echo "$@: no Multiboot2 header"; rm -f $@; exit 1; }
+	@grub-file --is-x86-multiboot $@ || { echo "$@: no Multiboot1 header (qemu -kernel)"; rm -f $@; exit 1; }
 
 $B/kernel.asm: $B/kernel.elf
 	$(OBJDUMP) -d -S --no-show-raw-insn $< > $@
