@@ -220,7 +220,7 @@ class Qemu(Backend):
 
     def _argv(self, mem: str, port: int, boot: list[str], opts) -> list[str]:
         return [self.binary, "-M", "pc", "-m", f"{mem_mib(mem)}M", *boot,
-                "-display", "none", "-monitor", "none", "-nic", "none",
+                "-display", "none", "-vga", "none", "-monitor", "none", "-nic", "none",
                 "-no-reboot",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                 "-icount", "shift=7,sleep=off", "-rtc", "base=2000-01-01,clock=vm",
