@@ -62,4 +62,30 @@ syscall_return:
         swapgs
         sysretq
 
+/*
+ * void ipc_fastpath_switch(uint64_t *prev_saved_rsp, struct trapframe *prev_tf,
+ *                          struct trapframe *next_tf)   (fastpath.c; no return)
+ * Leave to user mode through next_tf, on next's kernel stack, and park prev:
+ * below its trapframe goes a switch frame (as context.c lays out for a new
+ * thread) whose return address is ipc_fastpath_resumed, so that the
+ * context_switch() that one day resumes prev finishes its IPC call there.
+ * Only rbp of the popped registers matters (0 ends backtraces).
+ */
+        .global ipc_fastpath_switch
+ipc_fastpath_switch:
+        mov     %rdx, %rsp                      /* off prev's stack first */
+        leaq    ipc_fastpath_resumed(%rip), %rax
+        mov     %rax, -8(%rsi)                  /* return address */
+        movq    $0, -16(%rsi)                   /* rbp */
+        lea     -56(%rsi), %rax                 /* r15 r14 r13 r12 rbx rbp ret */
+        mov     %rax, (%rdi)
+        jmp     syscall_return
+
+/* context_switch() returns here with rax = the previous thread and rsp at
+ * the parked thread's trapframe. */
+ipc_fastpath_resumed:
+        mov     %rax, %rdi
+        call    ipc_fastpath_resume
+        jmp     syscall_return
+
         .section .note.GNU-stack, "", @progbits

@@ -34,6 +34,7 @@ static int low(void *arg)
         if (demote >= 0) {
             cap_t self = demote;
             demote = -1;
+            (*c)++;     /* counts even if it was preempted just after the count above */
             thread_set_priority(self, LOW_PRIO);
         }
     }
