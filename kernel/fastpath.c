@@ -58,13 +58,20 @@ void ipc_fastpath_resume(struct thread *prev)
 
 /* LAB 4 BEGIN: challenge: the IPC fastpath */
 
-static int enabled = -1;            /* fastpath=0 on the command line turns it off */
+/* Why the fastpath is off for the whole boot (fastpath=0, or a trace that
+ * wants a line per step), or -1 when it is on; -2 until first asked. */
+static int off_reason = -2;
 
-static inline bool fastpath_enabled(void)
+static inline int fastpath_off(void)
 {
-    if (enabled < 0)
-        enabled = cmdline_int("fastpath", 1, 0, 1);
-    return enabled;
+    if (off_reason == -2) {
+        off_reason = -1;
+        if (!cmdline_int("fastpath", 1, 0, 1))
+            off_reason = IPC_MISS_disabled;
+        else if (ipc_tracing() || sched_tracing())
+            off_reason = IPC_MISS_tracing;
+    }
+    return off_reason;
 }
 
 /* The capability in slot of the current space, if it is an endpoint with
@@ -89,13 +96,21 @@ static inline bool waits_in(struct thread *t, uint64_t num, enum block_reason wh
 /* Why schedule() might not pick t next, or -1 if it surely would. */
 static inline int switch_refused(struct thread *t)
 {
-    if (ipc_tracing() || sched_tracing())
-        return IPC_MISS_tracing;
     if (this_cpu()->need_resched)
         return IPC_MISS_resched;
     if (sched_best_ready_priority() >= t->priority)
         return IPC_MISS_priority;
     return -1;
+}
+
+/* ipc_decode_receive(), inline for the common case without an IPC buffer. */
+static inline bool receive_decoded(struct thread *cur)
+{
+    if (cur->ipc_buffer)
+        return ipc_decode_receive(cur) == 0;
+    cur->ipc_recv_slot = 0;
+    cur->ipc_recv_max = IPC_REG_WORDS;
+    return true;
 }
 
 /* Finish t's receive as ipc_finish_receive() would: a register-only
@@ -147,8 +162,8 @@ static inline int message_refused(uint64_t info)
 bool ipc_fastpath_call(cap_t slot, uint64_t info, const uint64_t w[4])
 {
     struct thread *cur = current();
-    if (!fastpath_enabled())
-        return ipc_fastpath_miss(IPC_MISS_disabled);
+    if (fastpath_off() >= 0)
+        return ipc_fastpath_miss(fastpath_off());
     struct cap *c = endpoint_cap(cur, slot, RIGHT_SEND);
     if (!c)
         return ipc_fastpath_miss(IPC_MISS_invalid);
@@ -164,7 +179,7 @@ bool ipc_fastpath_call(cap_t slot, uint64_t info, const uint64_t w[4])
         return ipc_fastpath_miss(IPC_MISS_partner);
     if ((why = switch_refused(r)) >= 0)
         return ipc_fastpath_miss(why);
-    if (ipc_decode_receive(cur))                /* where the reply may put a capability */
+    if (!receive_decoded(cur))                  /* where the reply may put a capability */
         return ipc_fastpath_miss(IPC_MISS_buffer);
 
     endpoint_dequeue(ep, r);
@@ -182,8 +197,8 @@ bool ipc_fastpath_reply_recv(cap_t slot, uint64_t info, const uint64_t w[4])
 {
     struct thread *cur = current();
     struct thread *caller = cur->reply_to;
-    if (!fastpath_enabled())
-        return ipc_fastpath_miss(IPC_MISS_disabled);
+    if (fastpath_off() >= 0)
+        return ipc_fastpath_miss(fastpath_off());
     struct cap *c = endpoint_cap(cur, slot, RIGHT_RECV);
     if (!c)
         return ipc_fastpath_miss(IPC_MISS_invalid);
@@ -201,7 +216,7 @@ bool ipc_fastpath_reply_recv(cap_t slot, uint64_t info, const uint64_t w[4])
         return ipc_fastpath_miss(IPC_MISS_partner);
     if ((why = switch_refused(caller)) >= 0)
         return ipc_fastpath_miss(why);
-    if (ipc_decode_receive(cur))
+    if (!receive_decoded(cur))
         return ipc_fastpath_miss(IPC_MISS_buffer);
 
     cur->reply_to = NULL;
