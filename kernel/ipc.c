@@ -311,9 +311,7 @@ static long send_common(cap_t slot, uint64_t info, uint64_t w0, uint64_t w1, uin
     struct endpoint *ep;
     uint64_t badge;
     bool grant;
-    if (call)
-        ipc_fastpath_call(slot, info, w);       /* returns only if it cannot */
-    else
+    if (!call)                  /* calls tried the fastpath on entry (fastpath.c) */
         ipc_fastpath_miss(IPC_MISS_not_call);
     int err = lookup_endpoint(slot, RIGHT_SEND, &ep, &badge, &grant);
     if (!err)
@@ -375,7 +373,6 @@ long sys_ipc_reply_recv(cap_t slot, uint64_t info, uint64_t w0, uint64_t w1, uin
     struct thread *cur = current();
     const uint64_t w[4] = { w0, w1, w2, w3 };
     struct endpoint *ep;
-    ipc_fastpath_reply_recv(slot, info, w);     /* returns only if it cannot */
     int err = lookup_endpoint(slot, RIGHT_RECV, &ep, NULL, NULL);
     if (!err && cur->reply_to)
         err = decode_message(cur, info, w, true);

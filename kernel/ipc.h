@@ -72,10 +72,9 @@ bool ipc_tracing(void);
 int ipc_decode_receive(struct thread *cur);
 long ipc_finish_receive(struct thread *cur);
 
-/* fastpath.c: each returns (false) only when the general path must run;
- * on success it switches to the partner and never returns. */
-bool ipc_fastpath_call(cap_t slot, uint64_t info, const uint64_t w[4]);
-bool ipc_fastpath_reply_recv(cap_t slot, uint64_t info, const uint64_t w[4]);
+/* fastpath.c: syscall_entry.S tries ipc_fastpath_syscall() for every call
+ * and reply_recv; it returns only when the general path must run, and on
+ * success switches to the partner. */
 bool ipc_fastpath_miss(enum ipc_fastpath_miss why);    /* count a miss; false */
 
 #endif

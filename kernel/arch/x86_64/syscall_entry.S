@@ -22,6 +22,8 @@
 #define USER_DS         0x1b
 #define USER_CS         0x23
 #define T_SYSCALL       256
+#define SYS_IPC_CALL    35                      /* mica/syscall.h; fastpath.c checks */
+#define SYS_IPC_REPLY_RECV 37
 #define USER_TOP        0x00007FFFFFFFF000
 
         .text
@@ -43,7 +45,13 @@ syscall_entry:
         pushq   TF_RIP(%rdi)                    /* frame record, as in vectors.S */
         pushq   $0
         mov     %rsp, %rbp
-        call    syscall_dispatch
+        cmp     $SYS_IPC_CALL, %rax             /* the IPC fastpath first (fastpath.c): */
+        je      1f                              /* it returns only when it cannot help */
+        cmp     $SYS_IPC_REPLY_RECV, %rax
+        jne     2f
+1:      call    ipc_fastpath_syscall
+        lea     16(%rsp), %rdi
+2:      call    syscall_dispatch
         add     $16, %rsp
 
         .global syscall_return
