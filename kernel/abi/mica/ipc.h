@@ -99,9 +99,9 @@
  * hit, or as a miss under the first reason it met. The counters are
  * kernel-wide and only grow (compare two readings).
  *
- * IPC_FASTPATH_MISSES(X) lists the reasons as X(number, name).
  * @{
  */
+/** The miss reasons, as X(number, name). */
 #define IPC_FASTPATH_MISSES(X)                                                \
     X(0,  not_call)       /* send, recv, nbsend, nbrecv or reply */          \
     X(1,  invalid)        /* refused (bad capability, rights, reserved bits) */ \
