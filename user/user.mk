@@ -65,6 +65,16 @@ $B/iso/boot/root.elf: $B/user/root.elf
 	@mkdir -p $(@D)
 	cp $< $@
 
+# The boot archive (cpio newc, user/tools/mkcpio.py): the programs under
+# bin/ and the files of user/rootfs/ at the top; GRUB loads it as the second
+# boot module ("initrd"), the kernel maps it into the root task.
+ROOTFS_FILES := $(shell find user/rootfs -type f)
+ISO_FILES += $B/iso/boot/initrd.cpio
+$B/iso/boot/initrd.cpio: user/tools/mkcpio.py $(USER_ELFS) $(ROOTFS_FILES)
+	@mkdir -p $(@D)
+	$(PYTHON) user/tools/mkcpio.py $@ $(foreach p,$(USER_PROGS),bin/$p=$B/user/$p.elf) \
+		$(foreach f,$(ROOTFS_FILES),$(f:user/rootfs/%=%)=$f)
+
 $B/user/lib/%.o: user/lib/%.S
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -c -o $@ $<
