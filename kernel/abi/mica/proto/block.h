@@ -15,7 +15,8 @@
 
 #define BLOCK_SIZE 256          /**< bytes per block */
 
-/** @name Labels @{ */
+/** @name Labels */
+/** @{ */
 #define BLOCK_READ  (PROTO_BASE_BLOCK + 1) /**< block_number -> block_data; E_RANGE */
 #define BLOCK_WRITE (PROTO_BASE_BLOCK + 2) /**< block_write -> nothing, once stored; E_RANGE, E_IO */
 #define BLOCK_COUNT (PROTO_BASE_BLOCK + 3) /**< nothing -> block_info */
@@ -43,9 +44,11 @@ struct block_info {
     uint64_t block_size;        /**< BLOCK_SIZE */
 };
 
+/** @cond */
 PROTO_CHECK(struct block_number);
 PROTO_CHECK(struct block_data);
 PROTO_CHECK(struct block_write);
 PROTO_CHECK(struct block_info);
+/** @endcond */
 
 #endif

@@ -26,7 +26,8 @@
 #include <mica/types.h>
 #include <mica/ipc.h>
 
-/** @name Label ranges, one per server. @{ */
+/** @name Label ranges, one per server. */
+/** @{ */
 #define PROTO_BASE_NAMES    0x100   /**< name server (proto/names.h) */
 #define PROTO_BASE_CONSOLE  0x200   /**< console server (proto/console.h) */
 #define PROTO_BASE_PROC     0x300   /**< process manager (proto/proc.h) */
@@ -57,6 +58,8 @@ struct proto_crash {
     _Static_assert(sizeof(type) % sizeof(uint64_t) == 0, #type " is whole words"); \
     _Static_assert(PROTO_WORDS(type) <= IPC_MAX_WORDS, #type " fits one message")
 
+/** @cond */
 PROTO_CHECK(struct proto_crash);
+/** @endcond */
 
 #endif

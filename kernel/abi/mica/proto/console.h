@@ -15,7 +15,8 @@
 
 #define CONSOLE_IO_MAX  240     /**< bytes per write or read message */
 
-/** @name Labels @{ */
+/** @name Labels */
+/** @{ */
 #define CONSOLE_WRITE    (PROTO_BASE_CONSOLE + 1) /**< console_io -> console_count; E_INVAL */
 #define CONSOLE_READLINE (PROTO_BASE_CONSOLE + 2) /**< console_read -> console_io; E_BUSY if the line is cut */
 /** @} */
@@ -36,8 +37,10 @@ struct console_count {
     uint64_t count;             /**< bytes written */
 };
 
+/** @cond */
 PROTO_CHECK(struct console_io);
 PROTO_CHECK(struct console_read);
 PROTO_CHECK(struct console_count);
+/** @endcond */
 
 #endif

@@ -30,7 +30,8 @@
 #define FS_NAME_MAX 27          /**< bytes of one path component (a directory entry holds 28 with the NUL) */
 #define FS_IO_MAX   256         /**< bytes per read or write message */
 
-/** @name Labels @{ */
+/** @name Labels */
+/** @{ */
 #define FS_OPEN    (PROTO_BASE_FS + 1)  /**< fs_open -> fs_handle_reply */
 #define FS_CLOSE   (PROTO_BASE_FS + 2)  /**< fs_handle -> nothing */
 #define FS_READ    (PROTO_BASE_FS + 3)  /**< fs_io -> fs_data (count 0: end of file) */
@@ -43,14 +44,16 @@
 #define FS_RENAME  (PROTO_BASE_FS + 10) /**< fs_rename -> nothing; E_INVAL moving a directory into itself */
 /** @} */
 
-/** @name fs_open.flags @{ */
+/** @name fs_open.flags */
+/** @{ */
 #define FS_O_CREATE 0x1         /**< create the file if it is missing */
 #define FS_O_TRUNC  0x2         /**< cut the file to length 0 */
 #define FS_O_EXCL   0x4         /**< with FS_O_CREATE: E_EXIST if it exists */
 #define FS_O_DIR    0x8         /**< open a directory (for FS_READDIR) */
 /** @} */
 
-/** @name File types @{ */
+/** @name File types */
+/** @{ */
 #define FS_TYPE_FILE 1          /**< regular file */
 #define FS_TYPE_DIR  2          /**< directory */
 /** @} */
@@ -115,6 +118,7 @@ struct fs_dirent {
     uint32_t reserved;          /**< zero */
 };
 
+/** @cond */
 PROTO_CHECK(struct fs_handle);
 PROTO_CHECK(struct fs_open);
 PROTO_CHECK(struct fs_path);
@@ -124,6 +128,7 @@ PROTO_CHECK(struct fs_handle_reply);
 PROTO_CHECK(struct fs_io);
 PROTO_CHECK(struct fs_data);
 PROTO_CHECK(struct fs_dirent);
+/** @endcond */
 /** Words of an fs_io request without data (FS_READ, FS_READDIR, FS_CLOSE-like uses). */
 #define FS_IO_HEADER_WORDS 3
 

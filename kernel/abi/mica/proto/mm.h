@@ -17,7 +17,8 @@
 
 #include <mica/proto/common.h>
 
-/** @name Labels @{ */
+/** @name Labels */
+/** @{ */
 #define MM_FAULT     (PROTO_BASE_MM + 1) /**< mm_fault (from the kernel) -> nothing: resume; E_NOMEM, E_FAULT: kill */
 #define MM_ALLOC     (PROTO_BASE_MM + 2) /**< mm_region -> nothing: a demand-zero region; E_NOMEM, E_INVAL */
 #define MM_FREE      (PROTO_BASE_MM + 3) /**< mm_region -> nothing: unmap and give frames back */
@@ -25,7 +26,8 @@
 #define MM_SET_LIMIT (PROTO_BASE_MM + 5) /**< mm_limit -> nothing (process manager only: E_PERM) */
 /** @} */
 
-/** @name mm_fault.access bits @{ */
+/** @name mm_fault.access bits */
+/** @{ */
 #define MM_ACCESS_WRITE 0x1     /**< the access was a write */
 #define MM_ACCESS_EXEC  0x2     /**< an instruction fetch */
 #define MM_ACCESS_PRESENT 0x4   /**< the page was mapped (a protection fault) */
@@ -65,10 +67,12 @@ struct mm_limit {
     uint64_t frames;            /**< the new limit */
 };
 
+/** @cond */
 PROTO_CHECK(struct mm_fault);
 PROTO_CHECK(struct mm_region);
 PROTO_CHECK(struct mm_pid);
 PROTO_CHECK(struct mm_stat);
 PROTO_CHECK(struct mm_limit);
+/** @endcond */
 
 #endif

@@ -16,7 +16,8 @@
 #define NAMES_NAME_MAX  32      /**< bytes of a name, including its NUL */
 #define NAMES_MAX       64      /**< names registered at once */
 
-/** @name Labels @{ */
+/** @name Labels */
+/** @{ */
 #define NAMES_REGISTER   (PROTO_BASE_NAMES + 1) /**< names_request + cap -> nothing; E_EXIST, E_FULL, E_INVAL */
 #define NAMES_LOOKUP     (PROTO_BASE_NAMES + 2) /**< names_request -> names_lookup_reply + cap; E_NOENT */
 #define NAMES_UNREGISTER (PROTO_BASE_NAMES + 3) /**< names_request -> nothing; E_NOENT, E_PERM */
@@ -33,7 +34,9 @@ struct names_lookup_reply {
     uint64_t rights;            /**< the rights of the capability received */
 };
 
+/** @cond */
 PROTO_CHECK(struct names_request);
 PROTO_CHECK(struct names_lookup_reply);
+/** @endcond */
 
 #endif

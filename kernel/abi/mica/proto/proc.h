@@ -18,7 +18,8 @@
 #define PROC_NAME_MAX   16      /**< bytes of a process name in a listing */
 #define PROC_LIST_MAX   6       /**< processes per PROC_LIST reply */
 
-/** @name Labels @{ */
+/** @name Labels */
+/** @{ */
 #define PROC_SPAWN  (PROTO_BASE_PROC + 1) /**< proc_spawn -> proc_pid; E_NOENT, E_NOEXEC, E_NOMEM, E_INVAL */
 #define PROC_WAIT   (PROTO_BASE_PROC + 2) /**< proc_wait -> proc_status; E_NOENT (no such child), E_AGAIN (nohang) */
 #define PROC_KILL   (PROTO_BASE_PROC + 3) /**< proc_pid -> nothing; E_NOENT, E_PERM */
@@ -52,7 +53,8 @@ struct proc_status {
     int64_t status;             /**< its exit status, or -E_* if it was killed or faulted */
 };
 
-/** @name Process states @{ */
+/** @name Process states */
+/** @{ */
 #define PROC_RUNNING 1          /**< has a runnable or blocked thread */
 #define PROC_ZOMBIE  2          /**< ended, status not yet collected */
 /** @} */
@@ -73,11 +75,13 @@ struct proc_list_reply {
     struct proc_info procs[PROC_LIST_MAX]; /**< the entries */
 };
 
+/** @cond */
 PROTO_CHECK(struct proc_spawn);
 PROTO_CHECK(struct proc_pid);
 PROTO_CHECK(struct proc_wait);
 PROTO_CHECK(struct proc_status);
 PROTO_CHECK(struct proc_list_reply);
 _Static_assert(sizeof(struct proc_info) == 48, "proc_info layout");
+/** @endcond */
 
 #endif

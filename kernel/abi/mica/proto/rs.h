@@ -27,7 +27,8 @@
 #define RS_NAME_MAX 32          /**< bytes of a service name, including its NUL */
 #define RS_PATH_MAX 64          /**< bytes of a program path, including its NUL */
 
-/** @name Labels @{ */
+/** @name Labels */
+/** @{ */
 #define RS_SUPERVISE (PROTO_BASE_RS + 1) /**< rs_supervise -> nothing; E_EXIST, E_NOENT (program), E_FULL */
 #define RS_HEARTBEAT (PROTO_BASE_RS + 2) /**< nothing (the badge names the server) -> nothing */
 #define RS_STATUS    (PROTO_BASE_RS + 3) /**< rs_name -> rs_status; E_NOENT */
@@ -49,7 +50,8 @@ struct rs_name {
     char name[RS_NAME_MAX];     /**< service name */
 };
 
-/** @name Service states @{ */
+/** @name Service states */
+/** @{ */
 #define RS_UP         1         /**< running */
 #define RS_RESTARTING 2         /**< dead, being started again */
 #define RS_GAVE_UP    3         /**< crashed too often; not restarted */
@@ -63,8 +65,10 @@ struct rs_status {
     uint64_t pid;               /**< the current instance's process id */
 };
 
+/** @cond */
 PROTO_CHECK(struct rs_supervise);
 PROTO_CHECK(struct rs_name);
 PROTO_CHECK(struct rs_status);
+/** @endcond */
 
 #endif
