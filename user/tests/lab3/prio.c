@@ -32,11 +32,9 @@ static int low(void *arg)
     while (!stop) {
         (*c)++;
         if (demote >= 0) {
-            /* Count once more before lowering: the raise may resume this
-             * thread between the count above and this test. */
             cap_t self = demote;
             demote = -1;
-            (*c)++;
+            (*c)++;     /* counts even if it was preempted just after the count above */
             thread_set_priority(self, LOW_PRIO);
         }
     }
