@@ -70,6 +70,7 @@ KERNEL_OBJS := \
 	$B/kernel/sys_cap.o \
 	$B/kernel/endpoint.o \
 	$B/kernel/ipc.o \
+	$B/kernel/fastpath.o \
 	$B/kernel/notification.o \
 	$B/kernel/tests/ktest_sched.o \
 	$B/kernel/tests/ktest_elf.o \

@@ -52,6 +52,8 @@ root_OBJS := \
 	$B/user/tests/lab4/caps.o \
 	$B/user/tests/lab4/pingpong.o \
 	$B/user/tests/lab4/ipcsem.o \
+	$B/user/tests/lab4/fastpath.o \
+	$B/user/tests/bench/ipcbench.o \
 	$B/user/tests/fuzz/sysfuzz.o \
 	$B/user/tests/fuzz/fuzzgen.o \
 	$B/user/tests/fuzz/regress.o
