@@ -187,7 +187,7 @@ test: deps all
 	$(MAKE) hosttest
 	$(MAKE) grade EMU=qemu
 	$(MAKE) grade EMU=bochs LAB=1
-	$(if $(wildcard labs/instructor.mk),$(MAKE) check-stage JOBS=2)
+	$(if $(wildcard labs/instructor.mk),$(MAKE) check-stage JOBS=2 EARLIER=all)
 	$(MAKE) docs
 
 # ---- labs: hand-in for students; staging and course set-up for instructors ----
