@@ -281,7 +281,10 @@ def test_notifications(run):
     w = records(lines, "ipctime", "wait")
     if len(w) != 1 or w[0]["wait"] != 2:
         raise run.fail(f"expected two signals of badge 2 to give one wait of 2, saw {w}")
-    sig, woke = records(lines, "ipctime", "at")
+    timed = records(lines, "ipctime", "at")
+    if len(timed) != 2:
+        raise run.fail(f"expected two 'ipctime: ... at=' lines (signal, then wake), saw {timed}")
+    sig, woke = timed
     if woke.get("bits") != 4 or woke["at"] != sig["at"]:
         raise run.fail(f"expected the blocked waiter to wake with bits=4 at the signal's tick, "
                        f"saw {sig} {woke}")
