@@ -19,15 +19,18 @@ list of {"name", "value", "unit"}:
   <name>                whatever a collector boot reports (below).
 
 Collectors: a boot with the given kernel arguments (--collect ARGS, repeatable;
-default `init=ipcbench`) whose transcript reports measurements itself, one
-per line:
+default `init=ipcbench`), on each emulator, whose transcript reports
+measurements itself, one per line:
 
     bench: <name>=<number> unit=<unit>
 
-e.g. `bench: ipc_call_rtt=1834 unit=cycles`. Every such line becomes a
-result named <name> (a collector that prints none adds nothing, so the
-default one is harmless on kernels without ipcbench). Other modules can call
-collect(emu, args) -> list of results and bench_boot(...) directly.
+e.g. `bench: ipc_call_roundtrip=668 unit=insn` (user/tests/bench/ipcbench.c
+prints every figure in guest instructions and, as <name>_tsc, in TSC ticks).
+Every such line becomes a result named <name>_<emu>, and the collected
+figures are printed as one table with a column per emulator (a collector
+that prints none adds nothing, so the default one is harmless on kernels
+without ipcbench). Other modules can call collect(emu, args) -> list of
+results and bench_boot(...) directly.
 """
 from __future__ import annotations
 
@@ -86,16 +89,33 @@ def bench_boot(emu: str, iso: Path, args: str = "", runs: int = 5,
     return out
 
 
-def collect(emu: str, iso: Path, args: str, timeout: float = 120) -> list[dict]:
+def collect(emu: str, iso: Path, args: str, timeout: float = 300) -> list[dict]:
     """Boot with args and harvest its `bench: name=value unit=U` lines."""
     with Machine(backend(emu), Boot(args=args, timeout=timeout), iso) as m:
         run = m.finish()
-    out = [result(m.group(1), float(m.group(2)), m.group(3) or "")
+    out = [result(m.group(1), int(m.group(2)) if m.group(2).lstrip("-").isdigit()
+                  else float(m.group(2)), m.group(3) or "")
            for m in BENCH_LINE.finditer(run.text)]
     if not out:
         print(f"bench: collector args={args!r} printed no bench: lines "
               f"({run.verdict.summary})", file=sys.stderr)
     return out
+
+
+def print_table(by_emu: dict[str, list[dict]]) -> None:
+    """The collected figures, one row per name, one column per emulator."""
+    emus = list(by_emu)
+    names: dict[str, str] = {}
+    for results in by_emu.values():
+        for r in results:
+            names.setdefault(r["name"], r["unit"])
+    if not names:
+        return
+    values = {emu: {r["name"]: r["value"] for r in results} for emu, results in by_emu.items()}
+    print(f"  {'figure':<28}" + "".join(f" {emu:>12}" for emu in emus) + "  unit")
+    for name, unit in names.items():
+        cells = "".join(f" {values[emu].get(name, '-'):>12}" for emu in emus)
+        print(f"  {name:<28}{cells}  {unit}")
 
 
 def grade_time(build: Path, lab: str | None, jobs: int) -> tuple[float, float, list[int], str]:
@@ -165,8 +185,13 @@ def main(argv: list[str] | None = None) -> int:
                 if saved is not None:
                     os.environ["MICA_QEMU_BOOT"] = saved
     for args in ["init=ipcbench"] if a.collect is None else a.collect:
-        for r in collect("qemu", iso, args):
-            add(r)
+        by_emu = {}
+        for emu in a.emu or ["qemu", "bochs"]:
+            by_emu[emu] = collect(emu, iso, args)
+            results.extend(result(f"{r['name']}_{emu}", r["value"], r["unit"])
+                           for r in by_emu[emu])
+        print(f"  collected from {args!r}:")
+        print_table(by_emu)
     if not a.no_grade:
         seconds, cpu, labs, score = grade_time(a.build, None, a.jobs)
         add(result("grade_all_qemu", seconds, "s"))

@@ -54,6 +54,7 @@
     X(43, notify_wait,         1)  /* (cap_t ntfn) -> bits */                 \
     X(44, notify_poll,         1)  /* (cap_t ntfn) -> bits (may be 0) */      \
     X(45, notify_bind,         2)  /* (cap_t thread, cap_t ntfn or 0) */      \
+    X(47, ipc_stats,           1)  /* (struct ipc_stats *): fastpath counters */ \
     X(64, poweroff,            2)  /* (cap_t machine, int status) */
 
 /** System call numbers: SYS_debug_write, SYS_yield, ... */

@@ -37,6 +37,7 @@ static int low(void *arg)
             if (c == &low_count[0])
                 raised_ran = 1;
             demote = -1;
+            (*c)++;     /* counts even if it was preempted just after the count above */
             thread_set_priority(self, LOW_PRIO);
         }
     }
