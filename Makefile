@@ -72,6 +72,7 @@ KERNEL_OBJS := \
 	$B/kernel/sys_cap.o \
 	$B/kernel/endpoint.o \
 	$B/kernel/ipc.o \
+	$B/kernel/fastpath.o \
 	$B/kernel/notification.o \
 	$B/kernel/tests/ktest_sched.o \
 	$B/kernel/tests/ktest_elf.o \
@@ -96,6 +97,7 @@ $B/kernel/%.o: kernel/%.S
 $B/kernel.elf: $(KERNEL_OBJS) kernel/arch/x86_64/kernel.ld
 	$(LD) $(KLDFLAGS) -T kernel/arch/x86_64/kernel.ld -o $@ $(KERNEL_OBJS)
 	@grub-file --is-x86-multiboot2 $@ || { echo "$@: no Multiboot2 header"; rm -f $@; exit 1; }
+	@grub-file --is-x86-multiboot $@ || { echo "$@: no Multiboot1 header (qemu -kernel)"; rm -f $@; exit 1; }
 
 $B/kernel.asm: $B/kernel.elf
 	$(OBJDUMP) -d -S --no-show-raw-insn $< > $@
@@ -164,12 +166,21 @@ unit: deps
 
 # Host unit tests of the kernel's pure logic (kernel/tests/host/), built with
 # the host compiler and sanitizers.
-HOST_TESTS := $B/host/test_memmap
+HOST_TESTS := $B/host/test_memmap $B/host/test_servers
 
 $B/host/test_memmap: kernel/tests/host/test_memmap.c kernel/memmap.c kernel/memmap.h kernel/boot.h
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 		-Ikernel -Ikernel/abi -o $@ kernel/tests/host/test_memmap.c kernel/memmap.c
+
+# The servers' pure logic (user/servers/*, user/lib/archive.c).
+SERVER_LOGIC := user/lib/archive.c user/servers/block/ramdisk.c user/servers/names/table.c \
+	user/servers/fs/fs.c user/servers/fs/seed.c user/servers/fs/serve.c
+$B/host/test_servers: user/servers/tests/test_servers.c $(SERVER_LOGIC) $(wildcard user/servers/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+		-include user/servers/tests/host_compat.h -iquote user/lib/include -Ikernel/abi \
+		-o $@ user/servers/tests/test_servers.c $(SERVER_LOGIC)
 
 hosttest: $(HOST_TESTS)
 	@for t in $(HOST_TESTS); do $$t || exit 1; done
@@ -179,7 +190,7 @@ test: deps all
 	$(MAKE) hosttest
 	$(MAKE) grade EMU=qemu
 	$(MAKE) grade EMU=bochs LAB=1
-	$(if $(wildcard labs/instructor.mk),$(MAKE) check-stage JOBS=2)
+	$(if $(wildcard labs/instructor.mk),$(MAKE) check-stage JOBS=2 EARLIER=all)
 	$(MAKE) docs
 
 # ---- labs: hand-in for students; staging and course set-up for instructors ----

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from grader import contract
-from grader.cfgdisk import make_cfg_disk
 from grader.emulator import Backend, Launch
 from grader.match import GradeFailure
 from grader.symbols import Symbols
@@ -224,17 +223,21 @@ class Machine:
         self.stop()
 
     def start(self) -> None:
-        """Make the cfg disk, listen on a free port, start the emulator and wait
-        for it to connect its serial port."""
+        """Listen on a free port, prepare the boot (the backend's launch_boot:
+        e.g. the cfg disk), start the emulator and wait for it to connect its
+        serial port."""
         self._workdir = Path(tempfile.mkdtemp(prefix=f"mica-{self.emu.name}-"))
-        cfg = make_cfg_disk(self._workdir / "cfg.img", self.boot.args)
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
         port = listener.getsockname()[1]
-        self._launch = self.emu.launch(iso=self.iso.resolve(), cfg_disk=cfg, workdir=self._workdir,
-                                       port=port, mem=self.boot.mem,
-                                       opts=self.boot.opts_for(self.emu.name))
+        try:
+            self._launch = self.emu.launch_boot(iso=self.iso.resolve(), args=self.boot.args,
+                                                workdir=self._workdir, port=port, mem=self.boot.mem,
+                                                opts=self.boot.opts_for(self.emu.name))
+        except BaseException:
+            listener.close()
+            raise
         self._started = time.monotonic()
         self._proc = self.emu.spawn(self._launch)
         listener.settimeout(0.1)

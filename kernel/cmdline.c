@@ -22,6 +22,7 @@ static const struct known_key known_keys[] = {
     { "quiet",     "print less during boot" },
     { "fuzzseed",  "init=sysfuzz: the seed of the random system calls" },
     { "fuzzcount", "init=sysfuzz: how many random system calls to make" },
+    { "fastpath",  "0 turns the IPC fastpath off (every call takes the general path)" },
 };
 
 static struct {

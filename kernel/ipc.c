@@ -21,11 +21,17 @@
 
 static int tracing = -1;            /* -1: not yet read from the command line */
 
-static void trace(const char *event, struct thread *from, struct thread *to, uint64_t info)
+/* trace=ipc is on (the fastpath, which prints nothing, then stays out). */
+bool ipc_tracing(void)
 {
     if (tracing < 0)
         tracing = cmdline_has("trace", "ipc");
-    if (tracing)
+    return tracing;
+}
+
+static void trace(const char *event, struct thread *from, struct thread *to, uint64_t info)
+{
+    if (ipc_tracing())
         kprintf("ipc: t=%lu %s %s#%lu -> %s#%lu label=%lu\n", timer_ticks(), event,
                 from->name, from->id, to->name, to->id, MSG_LABEL(info));
 }
@@ -66,8 +72,9 @@ static int decode_message(struct thread *cur, uint64_t info, const uint64_t w[4]
 }
 
 /* Note where the caller can take a message: up to 4 words without an IPC
- * buffer, 64 with one, and a capability into the buffer's recv_slot. */
-static int decode_receive(struct thread *cur)
+ * buffer, 64 with one, and a capability into the buffer's recv_slot.
+ * Returns 0, -E_FAULT or -E_BADCAP; the fastpath uses it too. */
+int ipc_decode_receive(struct thread *cur)
 {
     cur->ipc_recv_slot = 0;
     cur->ipc_recv_max = IPC_REG_WORDS;
@@ -110,6 +117,8 @@ static void transfer(struct thread *from, struct thread *to, uint64_t badge, boo
     bool cap = false;
 
     memcpy(to->msg.words, from->msg.words, len * sizeof(uint64_t));
+    for (unsigned i = len; i < IPC_REG_WORDS; i++)
+        to->msg.words[i] = 0;           /* no stale words in the registers */
     if (MSG_HAS_CAP(info) && grant && to->ipc_recv_slot) {
         struct cap *src = cap_slot(from->space, from->ipc_send_cap);
         struct cap *dst = cap_slot(to->space, to->ipc_recv_slot);
@@ -124,7 +133,7 @@ static void transfer(struct thread *from, struct thread *to, uint64_t badge, boo
 
 /* Back in the receiver's own call: hand it the message in its registers
  * and IPC buffer. Returns 0, or -E_FAULT if the buffer went away. */
-static long finish_receive(struct thread *cur)
+long ipc_finish_receive(struct thread *cur)
 {
     struct trapframe *tf = cur->tf;
     struct kmsg *m = &cur->msg;
@@ -228,7 +237,7 @@ static long do_send(struct endpoint *ep, uint64_t badge, bool grant, bool block,
     return -E_NOSYS;
     LAB 4 END */
     if (call && cur->ipc_result == 0)
-        return finish_receive(cur);
+        return ipc_finish_receive(cur);
     return cur->ipc_result;
 }
 
@@ -239,14 +248,14 @@ static long do_recv(struct endpoint *ep, tick_t timeout)
     struct thread *cur = current();
 
     if (notification_take(cur))
-        return finish_receive(cur);
+        return ipc_finish_receive(cur);
     /* LAB 4 BEGIN: the receive side of the rendezvous */
     if (ep->state == EP_SENDERS) {
         struct thread *s = endpoint_dequeue(ep, NULL);
         deliver_send(s, cur, cur);
         if (!s->ipc_is_call)
             wake(s, 0);
-        return finish_receive(cur);
+        return ipc_finish_receive(cur);
     }
     if (timeout == 0)
         return -E_AGAIN;
@@ -261,7 +270,7 @@ static long do_recv(struct endpoint *ep, tick_t timeout)
     (void)ep; (void)timeout;
     return -E_NOSYS;
     LAB 4 END */
-    return cur->ipc_result == 0 ? finish_receive(cur) : cur->ipc_result;
+    return cur->ipc_result == 0 ? ipc_finish_receive(cur) : cur->ipc_result;
 }
 
 /* Answer cur's pending caller with cur's staged message. */
@@ -302,11 +311,13 @@ static long send_common(cap_t slot, uint64_t info, uint64_t w0, uint64_t w1, uin
     struct endpoint *ep;
     uint64_t badge;
     bool grant;
+    if (!call)                  /* calls tried the fastpath on entry (fastpath.c) */
+        ipc_fastpath_miss(IPC_MISS_not_call);
     int err = lookup_endpoint(slot, RIGHT_SEND, &ep, &badge, &grant);
     if (!err)
         err = decode_message(cur, info, w, grant);
     if (!err && call)
-        err = decode_receive(cur);
+        err = ipc_decode_receive(cur);
     if (err)
         return err;
     return do_send(ep, badge, grant, block, call);
@@ -330,9 +341,10 @@ long sys_ipc_call(cap_t ep, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2
 long sys_ipc_recv(cap_t slot, tick_t timeout)
 {
     struct endpoint *ep;
+    ipc_fastpath_miss(IPC_MISS_not_call);
     int err = lookup_endpoint(slot, RIGHT_RECV, &ep, NULL, NULL);
     if (!err)
-        err = decode_receive(current());
+        err = ipc_decode_receive(current());
     return err ? err : do_recv(ep, timeout);
 }
 
@@ -345,6 +357,7 @@ long sys_ipc_reply(cap_t unused, uint64_t info, uint64_t w0, uint64_t w1, uint64
 {
     struct thread *cur = current();
     const uint64_t w[4] = { w0, w1, w2, w3 };
+    ipc_fastpath_miss(IPC_MISS_not_call);
     if (!cur->reply_to)
         return -E_BADCAP;
     int err = decode_message(cur, info, w, true);
@@ -364,7 +377,7 @@ long sys_ipc_reply_recv(cap_t slot, uint64_t info, uint64_t w0, uint64_t w1, uin
     if (!err && cur->reply_to)
         err = decode_message(cur, info, w, true);
     if (!err)
-        err = decode_receive(cur);
+        err = ipc_decode_receive(cur);
     if (err)
         return err;
     if (cur->reply_to)

@@ -69,5 +69,13 @@ bool notification_take(struct thread *t);
 void ipc_cancel(struct thread *t, long result);
 void ipc_timeout(struct thread *t);
 void ipc_thread_exit(struct thread *t);
+bool ipc_tracing(void);
+int ipc_decode_receive(struct thread *cur);
+long ipc_finish_receive(struct thread *cur);
+
+/* fastpath.c: syscall_entry.S tries ipc_fastpath_syscall() for every call
+ * and reply_recv; it returns only when the general path must run, and on
+ * success switches to the partner. */
+bool ipc_fastpath_miss(enum ipc_fastpath_miss why);    /* count a miss; false */
 
 #endif

@@ -135,6 +135,8 @@ int sched_resume(struct thread *t);
 int sched_timeslice(void);
 void sched_finish_switch(struct thread *prev);
 void sched_trace_exit(struct thread *t);
+int sched_best_ready_priority(void);   /* -1 when nothing is ready */
+bool sched_tracing(void);               /* trace=sched is on */
 void timer_queue_add(struct thread *t, uint64_t when);
 void timer_queue_remove(struct thread *t);
 
@@ -248,6 +250,9 @@ long sys_notify_signal(cap_t ntfn);
 long sys_notify_wait(cap_t ntfn);
 long sys_notify_poll(cap_t ntfn);
 long sys_notify_bind(cap_t thread, cap_t ntfn);
+
+/* fastpath.c (the IPC fastpath; its helpers are in ipc.h) */
+long sys_ipc_stats(uint64_t out);
 
 /* arch/x86_64/context.c */
 void arch_thread_init_kernel(struct thread *t, void (*fn)(void *), void *arg);

@@ -5,7 +5,9 @@
  * the initial capabilities (its thread, its space, the machine, the free
  * memory as frame ranges: frame.c) and starts
  * its one thread at priority PRIO_DEFAULT with rdi = MICA_BOOTINFO_ADDR.
- * Everything else in user space is started by the root task.
+ * Everything else in user space is started by the root task. The other boot
+ * modules are mapped read-only into the root task (map_modules(); addresses
+ * in mica/bootinfo.h) and listed in the boot-information page.
  *
  * Transcript lines: "root: started <name> entry=0x...", "root: bad ELF:
  * <why>", "root: no root task module", "root: exited with status N".
@@ -20,6 +22,7 @@
 
 static struct space *root;
 static int machine;                 /* what CAP_MACHINE names; only its address matters */
+static uint64_t module_addr[BOOT_MAX_MODULES];  /* user address of each module's first byte; 0: none */
 
 struct space *root_space(void)
 {
@@ -40,10 +43,54 @@ static void fill_bootinfo(struct mica_bootinfo *bi)
         bi->modules[i].start = bootinfo.modules[i].start;
         bi->modules[i].end = bootinfo.modules[i].end;
         strlcpy(bi->modules[i].name, bootinfo.modules[i].name, sizeof bi->modules[i].name);
+        bi->modules[i].size = bootinfo.modules[i].end - bootinfo.modules[i].start;
+        bi->modules[i].user_addr = module_addr[i];
     }
     strlcpy(bi->cmdline, bootinfo.cmdline, sizeof bi->cmdline);
     const char *init = cmdline_get("init");
     strlcpy(bi->init, init ? init : "", sizeof bi->init);
+}
+
+/* Map module m read-only at slot va (page-aligned). Pages wholly inside the
+ * module share its frames (boot modules are reserved: never freed, and
+ * vm_free_space frees no leaf frames); a partial first or last page is a
+ * fresh zeroed copy, so the root task sees nothing beyond the module.
+ * Returns 0 or -E_NOMEM. */
+static int map_module(struct space *s, const struct boot_module *m, uint64_t va)
+{
+    uint64_t first = ALIGN_DOWN(m->start, PAGE_SIZE);
+    for (uint64_t pa = first; pa < m->end; pa += PAGE_SIZE, va += PAGE_SIZE) {
+        if (pa >= m->start && pa + PAGE_SIZE <= m->end) {
+            if (vm_map(s->vm, va, pa, VM_USER) != 0)
+                return -E_NOMEM;
+            continue;
+        }
+        uint8_t *copy;
+        if (space_map_new_page(s, va, VM_USER, (void **)&copy) != 0)
+            return -E_NOMEM;
+        uint64_t lo = MAX(pa, m->start), hi = MIN(pa + PAGE_SIZE, m->end);
+        memcpy(copy + (lo - pa), P2V(lo), hi - lo);
+    }
+    return 0;
+}
+
+/* Every module but the root task's ELF, at its fixed slot (mica/bootinfo.h). */
+static int map_modules(struct space *s)
+{
+    for (int i = 1; i < bootinfo.nmodules && i < MICA_BOOTINFO_MODULES; i++) {
+        const struct boot_module *m = &bootinfo.modules[i];
+        if (m->end - m->start > MICA_MODULE_SLOT - PAGE_SIZE) {
+            kprintf("warning: root: module %s too large to map (%lu bytes)\n", m->name,
+                    m->end - m->start);
+            continue;
+        }
+        if (m->end == m->start)
+            continue;
+        if (map_module(s, m, MICA_MODULE_ADDR(i)) != 0)
+            return -E_NOMEM;
+        module_addr[i] = MICA_MODULE_ADDR(i) + m->start % PAGE_SIZE;
+    }
+    return 0;
 }
 
 /* Stack and boot-information page. Returns 0 or -E_NOMEM. */
@@ -81,10 +128,10 @@ void root_task_start(void)
         panic("root: no memory for the root task's address space");
     uint64_t entry;
     const char *why;
-    int err = elf_load(root, P2V(m->start), m->end - m->start, MICA_BOOTINFO_ADDR, &entry, &why);
+    int err = elf_load(root, P2V(m->start), m->end - m->start, MICA_MODULE_BASE, &entry, &why);
     if (err == -E_NOEXEC)
         refuse(why);
-    if (err || map_stack_and_bootinfo(root) != 0)
+    if (err || map_modules(root) != 0 || map_stack_and_bootinfo(root) != 0)
         panic("root: out of memory loading the root task");
 
     struct thread *t = thread_create_user(root, name, PRIO_DEFAULT, entry, MICA_ROOT_STACK_TOP,

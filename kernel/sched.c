@@ -135,6 +135,18 @@ static int best_ready_priority(void)
     return ready_mask ? 31 - __builtin_clz(ready_mask) : -1;
 }
 
+/* For the IPC fastpath, which switches without schedule() only when
+ * schedule() would have picked the same thread and no trace line is due. */
+int sched_best_ready_priority(void)
+{
+    return best_ready_priority();
+}
+
+bool sched_tracing(void)
+{
+    return tracing;
+}
+
 /* ---- switching ---- */
 
 /*

@@ -4,8 +4,9 @@
 #   make stage LAB=N OUT=DIR        the student tree for lab N
 #   make branches REPO=DIR          branches lab1..lab7 in REPO (LABS=1-3 for fewer)
 #   make check-stage                each ready lab's staged tree: builds, fails its own
-#                                   lab with explanations, passes the labs before it
-#                                   (JOBS=2: two labs at once; `make test` runs it so)
+#                                   lab with explanations, passes the lab before it
+#                                   (EARLIER=all: every lab before it; JOBS=2: two
+#                                   labs at once, as `make test` runs it)
 #   make gradescope LAB=N           build/gradescope/mica-autograder.zip (EXTRA=DIR adds hidden tests)
 #   make markers                    list every marked region with its lab and exercise
 #   make gradetables                refresh the grading tables in the handouts from the grader
@@ -25,7 +26,7 @@ markers:
 	@$(STAGE) --list
 
 check-stage:
-	$(PYTHON) labs/tools/check_stage.py $(if $(LAB),--lab $(LAB)) --emu $(EMU) $(if $(JOBS),--jobs $(JOBS))
+	$(PYTHON) labs/tools/check_stage.py $(if $(LAB),--lab $(LAB)) --emu $(EMU) $(if $(JOBS),--jobs $(JOBS)) $(if $(EARLIER),--earlier $(EARLIER))
 
 gradescope:
 	@if [ -z "$(LAB)" ]; then echo "usage: make gradescope LAB=N [EXTRA=DIR]"; exit 2; fi

@@ -31,6 +31,8 @@ ULIB_OBJS := \
 	$B/user/lib/error.o \
 	$B/user/lib/exit.o \
 	$B/user/lib/ipc.o \
+	$B/user/lib/rpc.o \
+	$B/user/lib/archive.o \
 	$B/user/lib/string.o \
 	$B/user/lib/format.o
 ULIB := $B/user/libmica.a
@@ -56,9 +58,19 @@ root_OBJS := \
 	$B/user/tests/lab5/faults.o \
 	$B/user/tests/lab5/framemap.o \
 	$B/user/tests/lab5/rtc.o \
+	$B/user/tests/lab4/fastpath.o \
+	$B/user/tests/bench/ipcbench.o \
 	$B/user/tests/fuzz/sysfuzz.o \
 	$B/user/tests/fuzz/fuzzgen.o \
-	$B/user/tests/fuzz/regress.o
+	$B/user/tests/fuzz/regress.o \
+	$B/user/tests/lab6/archive.o \
+	$B/user/tests/lab6/fsdemo.o \
+	$B/user/servers/block/ramdisk.o \
+	$B/user/servers/fs/fs.o \
+	$B/user/servers/fs/seed.o \
+	$B/user/servers/fs/serve.o \
+	$B/user/servers/fs/blockclient.o \
+	$B/user/servers/names/table.o
 
 USER_ELFS := $(USER_PROGS:%=$B/user/%.elf)
 all: $(USER_ELFS) $(USER_ELFS:.elf=.asm) $(USER_ELFS:.elf=.sym)
@@ -68,6 +80,21 @@ ISO_FILES += $B/iso/boot/root.elf
 $B/iso/boot/root.elf: $B/user/root.elf
 	@mkdir -p $(@D)
 	cp $< $@
+
+# The boot archive (cpio newc, user/tools/mkcpio.py): the programs, without
+# their symbols, under bin/ and the files of user/rootfs/ at the top; GRUB
+# loads it as the second boot module ("initrd"), the kernel maps it into the
+# root task.
+ROOTFS_FILES := $(shell find user/rootfs -type f)
+ARCHIVE_PROGS := $(USER_PROGS:%=$B/initrd/bin/%)
+ISO_FILES += $B/iso/boot/initrd.cpio
+$B/initrd/bin/%: $B/user/%.elf
+	@mkdir -p $(@D)
+	strip -o $@ $<
+$B/iso/boot/initrd.cpio: user/tools/mkcpio.py $(ARCHIVE_PROGS) $(ROOTFS_FILES)
+	@mkdir -p $(@D)
+	$(PYTHON) user/tools/mkcpio.py $@ $(foreach p,$(USER_PROGS),bin/$p=$B/initrd/bin/$p) \
+		$(foreach f,$(ROOTFS_FILES),$(f:user/rootfs/%=%)=$f)
 
 $B/user/lib/%.o: user/lib/%.S
 	@mkdir -p $(@D)

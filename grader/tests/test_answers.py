@@ -74,3 +74,8 @@ def test_answers_lab2(pytestconfig: pytest.Config) -> None:
 @grade(lab=3, points=0, title="answers/lab3.md answers every question")
 def test_answers_lab3(pytestconfig: pytest.Config) -> None:
     check_answers(Path(pytestconfig.rootpath), 3)
+
+
+@grade(lab=4, points=0, title="answers/lab4.md answers every question")
+def test_answers_lab4(pytestconfig: pytest.Config) -> None:
+    check_answers(Path(pytestconfig.rootpath), 4)

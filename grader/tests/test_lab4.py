@@ -281,7 +281,10 @@ def test_notifications(run):
     w = records(lines, "ipctime", "wait")
     if len(w) != 1 or w[0]["wait"] != 2:
         raise run.fail(f"expected two signals of badge 2 to give one wait of 2, saw {w}")
-    sig, woke = records(lines, "ipctime", "at")
+    timed = records(lines, "ipctime", "at")
+    if len(timed) != 2:
+        raise run.fail(f"expected two 'ipctime: ... at=' lines (signal, then wake), saw {timed}")
+    sig, woke = timed
     if woke.get("bits") != 4 or woke["at"] != sig["at"]:
         raise run.fail(f"expected the blocked waiter to wake with bits=4 at the signal's tick, "
                        f"saw {sig} {woke}")
@@ -289,3 +292,67 @@ def test_notifications(run):
     if b != [(1, 0xFFFF, 1), (1, 0xFFFF, 4), (0, 9, 0)]:
         raise run.fail(f"expected the bound receive to return the signals (badges 1, 4) and "
                        f"then the message (label 9), saw {b}")
+
+
+# ---- fastpath -----------------------------------------------------------------------
+
+FASTPATH = Boot(args="init=fastpath")
+FASTPATH_ROUNDS = 1000
+
+
+def fastpath_checksums(part: str, count: int) -> tuple[int, int]:
+    """What server and client must print for `count` calls of a part (fastpath.c)."""
+    server = client = 0xCBF29CE484222325
+    for i in range(count):
+        words = [i, 5 * i + 3, ~i & MASK, i ^ 0x5A5A]
+        reply = [i + 1, (7 * i) & MASK]
+        if part == "regs":
+            words = words[:1 + i % 4]
+        elif part == "long":
+            words += [i * j for j in range(4, 8)]
+            reply += [0, 0, i + 100, i + 200]
+        for w in words:
+            server = fold(server, w)
+        for w in reply:
+            client = fold(client, w)
+    return server, client
+
+
+def fastpath_part(run: Run, part: str) -> dict:
+    """The part's record, with its messages checked against the checksums."""
+    recs = [r for r in records(scenario(run, "fastpath"), "fastpath", "part") if r["part"] == part]
+    if len(recs) != 1:
+        raise run.fail(f"MISSING 'fastpath: part={part} calls=...' (saw {recs})")
+    r = recs[0]
+    if r.get("calls") != FASTPATH_ROUNDS:
+        raise run.fail(f"part={part}: expected calls={FASTPATH_ROUNDS}, saw {r}")
+    for side, want in zip(("server", "client"), fastpath_checksums(part, FASTPATH_ROUNDS)):
+        got = r.get(f"{side}_sum")
+        got = int(got, 16) if isinstance(got, str) else got
+        if got != want:
+            seen = f"{got:#x}" if isinstance(got, int) else repr(got)
+            raise run.fail(f"part={part}: {side} checksum expected {want:#x}, saw {seen}: "
+                           f"messages were changed on the way")
+    return r
+
+
+@grade(lab=4, points=5, title="challenge: register-only calls and replies take the fastpath, "
+       "intact", boot=FASTPATH)
+def test_fastpath_taken(run):
+    r = fastpath_part(run, "regs")
+    want = 2 * FASTPATH_ROUNDS - 10
+    if r.get("hits", 0) < want:
+        misses = {k: v for k, v in r.items() if k not in ("part", "calls", "hits")
+                  and not k.endswith("_sum")}
+        raise run.fail(f"expected at least {want} fastpath hits for {FASTPATH_ROUNDS} calls and "
+                       f"their replies (ipc_stats), saw hits={r.get('hits')}, misses {misses}")
+
+
+@grade(lab=4, points=5, title="challenge: long messages and capability transfers stay off "
+       "the fastpath, counted by reason", boot=FASTPATH)
+def test_fastpath_refused(run):
+    for part, reason in (("long", "long_message"), ("cap", "cap_transfer")):
+        r = fastpath_part(run, part)
+        if r.get("hits") != 0 or r.get(reason, 0) < 2 * FASTPATH_ROUNDS - 10:
+            raise run.fail(f"part={part}: expected hits=0 and about {2 * FASTPATH_ROUNDS} "
+                           f"misses with reason {reason}, saw {r}")

@@ -38,3 +38,48 @@ def test_emu_opts_per_emulator():
     assert b.opts_for("qemu") == ("-smp", "2") and b.opts_for("bochs") == ("cpuid: 1g_pages=0",)
     assert Boot(emu_opts=("-s",)).opts_for("bochs") == ("-s",)
     assert hash(b) == hash(Boot(emu_opts={"bochs": ("cpuid: 1g_pages=0",), "qemu": ("-smp", "2")}))
+
+
+# ---- QEMU's fast path (qemu -kernel) against the GRUB path -------------------
+
+def test_qemu_takes_the_fast_path_for_this_build():
+    need_build()
+    from grader.emulator import direct_boot
+    d = direct_boot(BUILD / "mica.iso")
+    assert d is not None, "build/mica.iso's build cannot be started with qemu -kernel"
+    assert d.kernel.name == "kernel.elf" and ("root" in [c for _, c in d.modules])
+
+
+def _boot_lines(monkeypatch, mode, **kw):
+    monkeypatch.setenv("MICA_QEMU_BOOT", mode)
+    run = real_boot("qemu", **kw)
+    return run
+
+
+@pytest.mark.parametrize("args", ["ktest=cmdline  hz=250 b='x y' c=;d #e {f} g=* x=a|b ", ""])
+def test_fast_path_gives_grubs_command_line(monkeypatch, args):
+    grub, fast = (_boot_lines(monkeypatch, mode, args=args) for mode in ("grub", "auto"))
+    pick = lambda run: [l for l in run.lines if l.startswith(("cmdline:", "warning:", "hz="))]
+    assert pick(grub) == pick(fast) and pick(fast)
+    assert grub.verdict.kind == fast.verdict.kind == "poweroff"
+
+
+def test_fast_path_gives_the_same_modules_and_memory_map(monkeypatch):
+    grub, fast = (_boot_lines(monkeypatch, mode, args="ktest=mem") for mode in ("grub", "auto"))
+    pick = lambda run: [l for l in run.lines if l.startswith(("raw ", "mem: region"))]
+    assert pick(grub) == pick(fast) and any(l.startswith("raw ") for l in pick(fast))
+    grub, fast = (_boot_lines(monkeypatch, mode, args="ktest=pmm") for mode in ("grub", "auto"))
+    mods = lambda run: [l.split("=")[0] for l in run.lines if l.startswith("forbidden module")]
+    assert mods(grub) == mods(fast) != []
+    grub, fast = (_boot_lines(monkeypatch, mode) for mode in ("grub", "auto"))
+    root = lambda run: [l for l in run.lines if l.startswith("root:")]
+    assert root(grub) == root(fast) != []
+
+
+def test_fast_path_refuses_what_grub_refuses(monkeypatch):
+    from grader.cfgdisk import ArgsError
+    monkeypatch.setenv("MICA_QEMU_BOOT", "auto")
+    need_build()
+    with pytest.raises(ArgsError):
+        with Machine(backend("qemu"), Boot(args="x=$y"), BUILD / "mica.iso") as m:
+            m.finish()

@@ -9,8 +9,12 @@ temporary directory and checks that
   3. `make grade LAB=N` scores below full marks, the grader wrote
      build/grade/results.json, and every failed test carries an explanation
      (not empty, not a Python traceback);
-  4. `make grade LAB=M` scores full marks for every M < N.
-Steps 3 and 4 are one grader run (`make grade LAB=1-N`, split by lab), and
+  4. `make grade LAB=M` scores full marks for the earlier labs M < N: with
+     --earlier previous (the default) only M = N - 1, so that each lab is
+     checked in the tree with the most stubs in which it is solved (the next
+     lab's) and graded twice in all, not N times; --earlier all checks every
+     M < N in every tree (the full matrix: a third more CPU with 4 labs).
+Steps 3 and 4 are one grader run (`make grade LAB=M-N`, split by lab), and
 --jobs J checks J labs at once.
 Without a grader in the tree (no grader/__main__.py) steps 3-4 are skipped
 with a message. Exit status 1 if any check failed.
@@ -117,7 +121,7 @@ def marker_leftovers(tree: Path) -> list[str]:
 
 
 def check_lab(root: Path, lab: int, work: Path, emu: str, have_grader: bool,
-              timeout: int, regions: dict[int, int]) -> LabReport:
+              timeout: int, regions: dict[int, int], earlier: str = "all") -> LabReport:
     rep = LabReport(lab)
     tree = work / f"lab{lab}"
     files = stage.stage(root, lab, tree)
@@ -137,7 +141,8 @@ def check_lab(root: Path, lab: int, work: Path, emu: str, have_grader: bool,
         return rep
 
     # This lab and the earlier ones in one grader run (they share its emulator pool).
-    graded = grade_labs(tree, list(range(1, lab + 1)), emu, timeout)
+    first = max(1, lab - 1) if earlier == "previous" else 1
+    graded = grade_labs(tree, list(range(first, lab + 1)), emu, timeout)
     if isinstance(graded, str):
         rep.problems.append(graded)
         return rep
@@ -157,14 +162,14 @@ def check_lab(root: Path, lab: int, work: Path, emu: str, have_grader: bool,
         elif "Traceback (most recent call last)" in out:
             rep.problems.append(f"failed test {name!r} reports a Python traceback, not a verdict:\n{tail(out, 8)}")
 
-    for earlier in range(1, lab):
-        g = graded[earlier]
+    for m in range(first, lab):
+        g = graded[m]
         if g.score < g.max_score:
             names = ", ".join(t.get("name", "?") for t in g.failed)
-            rep.problems.append(f"make grade LAB={earlier} in the lab-{lab} tree: {g.score:g}/{g.max_score:g} "
+            rep.problems.append(f"make grade LAB={m} in the lab-{lab} tree: {g.score:g}/{g.max_score:g} "
                                 f"(failed: {names}); earlier labs must keep full marks")
         else:
-            rep.notes.append(f"make grade LAB={earlier}: {g.score:g}/{g.max_score:g} (same run)")
+            rep.notes.append(f"make grade LAB={m}: {g.score:g}/{g.max_score:g} (same run)")
     return rep
 
 
@@ -176,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=int, default=1800, help="seconds allowed per make command")
     ap.add_argument("--keep", type=Path, help="stage into this directory and keep the trees")
     ap.add_argument("--jobs", "-j", type=int, default=1, help="labs checked at once (default 1)")
+    ap.add_argument("--earlier", choices=["previous", "all"], default="previous",
+                    help="earlier labs graded in lab N's tree: N-1 only (default) or all of 1..N-1")
     a = ap.parse_args(argv)
 
     root = a.root.resolve()
@@ -204,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mica-check-stage-") as tmp:
         work = a.keep.resolve() if a.keep else Path(tmp)
         def one(lab: int) -> LabReport:
-            return check_lab(root, lab, work, a.emu, have_grader, a.timeout, regions)
+            return check_lab(root, lab, work, a.emu, have_grader, a.timeout, regions, a.earlier)
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
             reports = list(pool.map(one, labs)) if a.jobs > 1 else None
         for lab, rep in zip(labs, reports) if reports else ((l, one(l)) for l in labs):

@@ -118,6 +118,60 @@
 /** @} */
 
 /**
+ * @name Fastpath statistics (sys_ipc_stats())
+ *
+ * sys_ipc_call() and sys_ipc_reply_recv() with a register-only message (at
+ * most IPC_REG_WORDS words, no capability) to a partner that already waits
+ * switch straight to it: the fastpath. Its effect is exactly the general
+ * path's; only the cost differs. Every IPC system call counts once: as a
+ * hit, or as a miss under the first reason it met. The counters are
+ * kernel-wide and only grow (compare two readings).
+ *
+ * @{
+ */
+/** The miss reasons, as X(number, name). */
+#define IPC_FASTPATH_MISSES(X)                                                \
+    X(0,  not_call)       /* send, recv, nbsend, nbrecv or reply */          \
+    X(1,  invalid)        /* refused (bad capability, rights, reserved bits) */ \
+    X(2,  long_message)   /* more than IPC_REG_WORDS words */                \
+    X(3,  cap_transfer)   /* MSG_CAP set */                                  \
+    X(4,  no_receiver)    /* call: nobody waits on the endpoint */           \
+    X(5,  no_caller)      /* reply_recv: no caller to answer */              \
+    X(6,  sender_queued)  /* reply_recv: a sender already waits */           \
+    X(7,  notification)   /* reply_recv: bound notification bits pending */  \
+    X(8,  partner)        /* partner not in a plain IPC wait (suspended, fault) */ \
+    X(9,  priority)       /* a ready thread would run before the partner */  \
+    X(10, tracing)        /* trace=ipc or trace=sched prints every step */   \
+    X(11, buffer)         /* the caller's IPC buffer cannot be read */       \
+    X(12, resched)        /* a switch was already pending */                 \
+    X(13, disabled)       /* the kernel has no fastpath */
+
+/** Miss reasons: IPC_MISS_not_call, ... and their count. */
+enum ipc_fastpath_miss {
+/** @cond */
+#define IPC_MISS_ENUM(num, name) IPC_MISS_##name = num,
+    IPC_FASTPATH_MISSES(IPC_MISS_ENUM)
+#undef IPC_MISS_ENUM
+#define IPC_MISS_ONE(num, name) + 1
+    IPC_MISS_COUNT = 0 IPC_FASTPATH_MISSES(IPC_MISS_ONE),
+#undef IPC_MISS_ONE
+/** @endcond */
+};
+
+/** Room for miss reasons in struct ipc_stats. */
+#define IPC_MISS_SLOTS 16
+
+/** What sys_ipc_stats() fills in. */
+struct ipc_stats {
+    uint64_t hits;                      /**< calls the fastpath completed */
+    uint64_t misses[IPC_MISS_SLOTS];    /**< general-path calls, by enum ipc_fastpath_miss */
+};
+/** @} */
+
+_Static_assert(IPC_MISS_COUNT <= IPC_MISS_SLOTS, "miss reasons fit struct ipc_stats");
+_Static_assert(sizeof(struct ipc_stats) == 136, "ipc_stats layout");
+
+/**
  * A thread's IPC buffer, at a user address the thread registers with
  * sys_ipc_set_buffer() (writable, within one page: page-aligned is simplest).
  * words[0..3] are unused (those words travel in registers).

@@ -55,6 +55,7 @@
     X(43, notify_wait,         1)  /* (cap_t ntfn) -> bits */                 \
     X(44, notify_poll,         1)  /* (cap_t ntfn) -> bits (may be 0) */      \
     X(45, notify_bind,         2)  /* (cap_t thread, cap_t ntfn or 0) */      \
+    X(47, ipc_stats,           1)  /* (struct ipc_stats *): fastpath counters */ \
     X(48, frame_info,          2)  /* (cap_t frame, struct frame_info *); mica/mem.h */ \
     X(49, frame_split,         3)  /* (cap_t frame, offset, pages) -> cap */  \
     X(50, frame_map,           5)  /* (cap_t frame, index, cap_t space, va, rights) */ \

@@ -22,6 +22,8 @@
 #define USER_DS         0x1b
 #define USER_CS         0x23
 #define T_SYSCALL       256
+#define SYS_IPC_CALL    35                      /* mica/syscall.h; fastpath.c checks */
+#define SYS_IPC_REPLY_RECV 37
 #define USER_TOP        0x00007FFFFFFFF000
 
         .text
@@ -43,7 +45,13 @@ syscall_entry:
         pushq   TF_RIP(%rdi)                    /* frame record, as in vectors.S */
         pushq   $0
         mov     %rsp, %rbp
-        call    syscall_dispatch
+        cmp     $SYS_IPC_CALL, %rax             /* the IPC fastpath first (fastpath.c): */
+        je      1f                              /* it returns only when it cannot help */
+        cmp     $SYS_IPC_REPLY_RECV, %rax
+        jne     2f
+1:      call    ipc_fastpath_syscall
+        lea     16(%rsp), %rdi
+2:      call    syscall_dispatch
         add     $16, %rsp
 
         .global syscall_return
@@ -61,5 +69,31 @@ syscall_return:
         mov     TF_RSP - TF_VECTOR(%rsp), %rsp
         swapgs
         sysretq
+
+/*
+ * void ipc_fastpath_switch(uint64_t *prev_saved_rsp, struct trapframe *prev_tf,
+ *                          struct trapframe *next_tf)   (fastpath.c; no return)
+ * Leave to user mode through next_tf, on next's kernel stack, and park prev:
+ * below its trapframe goes a switch frame (as context.c lays out for a new
+ * thread) whose return address is ipc_fastpath_resumed, so that the
+ * context_switch() that one day resumes prev finishes its IPC call there.
+ * Only rbp of the popped registers matters (0 ends backtraces).
+ */
+        .global ipc_fastpath_switch
+ipc_fastpath_switch:
+        mov     %rdx, %rsp                      /* off prev's stack first */
+        leaq    ipc_fastpath_resumed(%rip), %rax
+        mov     %rax, -8(%rsi)                  /* return address */
+        movq    $0, -16(%rsi)                   /* rbp */
+        lea     -56(%rsi), %rax                 /* r15 r14 r13 r12 rbx rbp ret */
+        mov     %rax, (%rdi)
+        jmp     syscall_return
+
+/* context_switch() returns here with rax = the previous thread and rsp at
+ * the parked thread's trapframe. */
+ipc_fastpath_resumed:
+        mov     %rax, %rdi
+        call    ipc_fastpath_resume
+        jmp     syscall_return
 
         .section .note.GNU-stack, "", @progbits

@@ -67,6 +67,9 @@
 #define IRQ_TIMER   0
 #define IRQ_SERIAL  4
 
+/* Not a vector: the trapframe of a system call (syscall_entry.S) says this. */
+#define T_SYSCALL   256
+
 /* Page-fault error code bits. */
 #define PF_PRESENT  (1 << 0)    /* protection violation (else: page not present) */
 #define PF_WRITE    (1 << 1)

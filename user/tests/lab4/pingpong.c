@@ -8,7 +8,8 @@
  *   reply i:    label 2, words i+1, w1^w2 (length 2)
  *
  * Prints "pingpong: side=<server|client> count=<n> checksum=<hex>
- * order_errors=<n>" and "bench: name=ipc_call_roundtrip value=<tsc> unit=tsc".
+ * order_errors=<n>" and "bench: pingpong_roundtrip_tsc=<tsc> unit=tsc" (the
+ * format grader/bench.py reads).
  */
 #include <stdio.h>
 #include <thread.h>
@@ -90,6 +91,6 @@ SCENARIO(pingpong, "10,000 calls and replies arrive intact and in order")
     thread_join(t, NULL);
     printf("pingpong: side=client count=%lu checksum=0x%lx order_errors=%lu\n", count, sum,
            errors);
-    printf("bench: name=ipc_call_roundtrip value=%lu unit=tsc\n", count ? cycles / count : 0);
+    printf("bench: pingpong_roundtrip_tsc=%lu unit=tsc\n", count ? cycles / count : 0);
     return 0;
 }

@@ -1,0 +1,46 @@
+/**
+ * @file mica/proto/console.h
+ * @brief The console server: the serial line in user space.
+ *
+ * Several clients may write at once; each write's bytes appear together (a
+ * write is never interleaved with another). Input is edited a line at a
+ * time (backspace erases); a read waits for a whole line, and readers are
+ * served one line each in the order they asked. Writes are not idempotent
+ * (a retried write may print twice); reads are not retried.
+ */
+#ifndef MICA_PROTO_CONSOLE_H
+#define MICA_PROTO_CONSOLE_H
+
+#include <mica/proto/common.h>
+
+#define CONSOLE_IO_MAX  240     /**< bytes per write or read message */
+
+/** @name Labels */
+/** @{ */
+#define CONSOLE_WRITE    (PROTO_BASE_CONSOLE + 1) /**< console_io -> console_count; E_INVAL */
+#define CONSOLE_READLINE (PROTO_BASE_CONSOLE + 2) /**< console_read -> console_io; E_BUSY if the line is cut */
+/** @} */
+
+/** Bytes to write (request of CONSOLE_WRITE) or a line read (reply of CONSOLE_READLINE). */
+struct console_io {
+    uint64_t len;               /**< bytes used in data, at most CONSOLE_IO_MAX */
+    char data[CONSOLE_IO_MAX];  /**< the bytes; a line read ends without its newline */
+};
+
+/** Request of CONSOLE_READLINE. */
+struct console_read {
+    uint64_t max;               /**< longest line wanted, 1..CONSOLE_IO_MAX */
+};
+
+/** Reply of CONSOLE_WRITE. */
+struct console_count {
+    uint64_t count;             /**< bytes written */
+};
+
+/** @cond */
+PROTO_CHECK(struct console_io);
+PROTO_CHECK(struct console_read);
+PROTO_CHECK(struct console_count);
+/** @endcond */
+
+#endif

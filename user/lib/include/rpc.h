@@ -1,0 +1,48 @@
+/**
+ * @file rpc.h
+ * @brief Calling servers and serving calls with the protocol conventions of
+ *        mica/proto/common.h (request struct in words, result in the reply label).
+ *
+ * Both sides need the calling thread's registered IPC buffer (words 4 and up
+ * travel there), passed explicitly.
+ */
+#ifndef RPC_H
+#define RPC_H
+
+#include <messaging.h>
+
+/**
+ * @brief Call @p ep with request @p req (@p req_words words) and copy at most
+ *        @p rep_max words of the reply into @p rep.
+ * @param ep endpoint capability.
+ * @param buf the calling thread's registered IPC buffer.
+ * @param label the operation.
+ * @param req request words (may be NULL when req_words is 0).
+ * @param req_words words to send (<= IPC_MAX_WORDS).
+ * @param rep where the reply goes (may be NULL when rep_max is 0).
+ * @param rep_max room in @p rep, in words.
+ * @param rep_words set to the words received (may be NULL).
+ * @return 0, minus the error code the server put in the reply label, or the
+ *         IPC error.
+ */
+long rpc_call(cap_t ep, struct ipc_buffer *buf, uint64_t label, const void *req, unsigned req_words,
+              void *rep, unsigned rep_max, unsigned *rep_words);
+
+/**
+ * @brief A request handler: read @p len words of the request with @p label,
+ *        fill @p reply and *@p reply_len; return 0 or a positive error code.
+ */
+typedef uint64_t (*rpc_handler)(void *ctx, uint64_t badge, uint64_t label, const uint64_t *words,
+                                unsigned len, uint64_t *reply, unsigned *reply_len);
+
+/**
+ * @brief Serve @p ep forever: receive, call @p fn, reply with its result.
+ * @param ep endpoint capability with RIGHT_RECV.
+ * @param buf the serving thread's registered IPC buffer.
+ * @param fn the handler.
+ * @param ctx passed to @p fn.
+ * @return the IPC error that ended the loop.
+ */
+long rpc_serve(cap_t ep, struct ipc_buffer *buf, rpc_handler fn, void *ctx);
+
+#endif
