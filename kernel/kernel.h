@@ -229,6 +229,7 @@ long sys_cap_move(cap_t src, cap_t dst);
 long sys_cap_delete(cap_t slot);
 long sys_cap_revoke(cap_t slot);
 long sys_cap_info(cap_t slot, uint64_t info);
+long sys_cap_give(cap_t space, cap_t src, cap_t dst);
 
 /* ipc.c, notification.c (objects and transfers in ipc.h) */
 struct endpoint;

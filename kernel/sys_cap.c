@@ -123,3 +123,27 @@ long sys_cap_info(cap_t slot, uint64_t out)
     struct cap_info info = { .type = c->type, .rights = c->rights, .badge = c->badge };
     return copy_to_user(out, &info, sizeof info);
 }
+
+/* Copy src of the caller's table into dst of another space's table (the
+ * parent giving a new process its initial capabilities; mica/cap.h). */
+long sys_cap_give(cap_t space, cap_t src, cap_t dst)
+{
+    struct space *cur = current()->space, *s;
+    struct cap *from, *to;
+    cap_t slot;
+    int err = cap_lookup(cur, space, CAP_TYPE_SPACE, RIGHT_WRITE, (void **)&s);
+    if (err)
+        return err;
+    err = cap_lookup_cap(cur, src, CAP_TYPE_NONE, 0, &from);
+    if (err)
+        return err;
+    /* A thread or space holds its space: one given into a table could keep
+     * its own space alive forever (a reference cycle). */
+    if (from->type == CAP_TYPE_THREAD || from->type == CAP_TYPE_SPACE)
+        return -E_WRONGTYPE;
+    err = find_dst(s, dst, &to, &slot);
+    if (err)
+        return err;
+    cap_derive(from, to, from->rights, from->badge);
+    return slot;
+}

@@ -33,12 +33,23 @@ ULIB_OBJS := \
 	$B/user/lib/ipc.o \
 	$B/user/lib/rpc.o \
 	$B/user/lib/archive.o \
+	$B/user/lib/spawn.o \
 	$B/user/lib/string.o \
 	$B/user/lib/format.o
 ULIB := $B/user/libmica.a
 
 # The programs.
-USER_PROGS := root
+USER_PROGS := root names block fs fstest
+
+# The servers and test programs the root task spawns (user/lib/spawn.c).
+names_OBJS := $B/user/servers/names/main.o $B/user/servers/names/table.o
+block_OBJS := $B/user/servers/block/main.o $B/user/servers/block/ramdisk.o
+fs_OBJS := \
+	$B/user/servers/fs/main.o \
+	$B/user/servers/fs/fs.o \
+	$B/user/servers/fs/serve.o \
+	$B/user/servers/fs/blockclient.o
+fstest_OBJS := $B/user/tests/lab6/fstest.o $B/user/servers/fs/client.o
 
 # The root task: the scenario runner and the scenarios built into it.
 root_OBJS := \
@@ -70,7 +81,9 @@ root_OBJS := \
 	$B/user/servers/fs/seed.o \
 	$B/user/servers/fs/serve.o \
 	$B/user/servers/fs/blockclient.o \
-	$B/user/servers/names/table.o
+	$B/user/servers/names/table.o \
+	$B/user/servers/fs/client.o \
+	$B/user/root/servers.o
 
 USER_ELFS := $(USER_PROGS:%=$B/user/%.elf)
 all: $(USER_ELFS) $(USER_ELFS:.elf=.asm) $(USER_ELFS:.elf=.sym)

@@ -65,6 +65,18 @@ enum cap_rights {
  * - sys_cap_revoke(slot): deletes every capability derived from slot,
  *   recursively, in every table; keeps slot itself. Returns how many went.
  * - sys_cap_info(slot, struct cap_info *out): 0, -E_BADCAP, -E_FAULT.
+ * - sys_cap_give(space, src, dst): a copy of src (same rights and badge,
+ *   derived from src, so revoking src takes it back) in slot dst of the
+ *   capability table of the address space named by `space`, which needs
+ *   RIGHT_WRITE (the right to create threads in it). dst = -1 takes that
+ *   table's first free slot from CAP_FIRST_FREE. Threads and spaces cannot
+ *   be given (-E_WRONGTYPE): each holds its address space, so a table
+ *   holding one could keep its own space alive forever. Returns the slot
+ *   there, -E_BADCAP (src empty, a slot out of range), -E_WRONGTYPE /
+ *   -E_NORIGHTS (space), -E_EXIST (dst in use), -E_FULL. This is how a parent hands a
+ *   new process (sys_space_create() makes its table empty) its initial
+ *   capabilities before it starts the first thread: nothing else can place
+ *   a capability into a table that has no endpoint to receive on yet.
  */
 struct cap_info {
     int32_t type;           /**< enum cap_type */

@@ -41,6 +41,7 @@
     X(19, cap_delete,          1)  /* (cap_t slot) */                         \
     X(20, cap_revoke,          1)  /* (cap_t slot) -> capabilities deleted */ \
     X(21, cap_info,            2)  /* (cap_t slot, struct cap_info *) */      \
+    X(22, cap_give,            3)  /* (cap_t space, cap_t src, cap_t dst) -> slot there */ \
     X(32, endpoint_create,     0)  /* -> cap; mica/ipc.h for 32-47 */         \
     X(33, ipc_send,            6)  /* (cap_t ep, info, w0, w1, w2, w3) */     \
     X(34, ipc_recv,            2)  /* (cap_t ep, tick_t timeout) -> message */ \

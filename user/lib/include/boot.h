@@ -4,8 +4,8 @@
  *
  * The kernel starts the root task with a pointer to its read-only boot-info
  * page (struct mica_bootinfo: the kernel command line, the value of init=,
- * timer rate, time slice, boot modules, memory). Other programs get NULL
- * until the process manager passes them arguments (lab 6).
+ * timer rate, time slice, boot modules, memory). Programs started with
+ * spawn() get NULL here and their arguments as main(argc, argv) (spawn.h).
  */
 #ifndef BOOT_H
 #define BOOT_H

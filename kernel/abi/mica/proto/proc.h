@@ -18,6 +18,26 @@
 #define PROC_NAME_MAX   16      /**< bytes of a process name in a listing */
 #define PROC_LIST_MAX   6       /**< processes per PROC_LIST reply */
 
+/**
+ * @name Initial capabilities of a spawned program
+ *
+ * A program started by the root task (user/lib/spawn.c) finds in its table
+ * only what its parent gave it with sys_cap_give(), at these slots; the rest
+ * of the table is empty (not even its own thread or space).
+ *
+ * | program | PROC_CAP_SERVICE      | PROC_CAP_NAMES            | PROC_CAP_DEP / + 1 |
+ * |---------|-----------------------|---------------------------|--------------------|
+ * | names   | own endpoint, RECV    | -                         | -                  |
+ * | block   | own endpoint, RECV    | -                         | -                  |
+ * | fs      | own endpoint, RECV    | -                         | block server, SEND |
+ * | fstest  | -                     | names, SEND, LOOKUP badge | names, SEND, badge without LOOKUP |
+ */
+/** @{ */
+#define PROC_CAP_SERVICE 8      /**< a server's own endpoint, receive right only */
+#define PROC_CAP_NAMES   9      /**< the name server, badged (proto/names.h) */
+#define PROC_CAP_DEP     10     /**< the first server this one depends on */
+/** @} */
+
 /** @name Labels */
 /** @{ */
 #define PROC_SPAWN  (PROTO_BASE_PROC + 1) /**< proc_spawn -> proc_pid; E_NOENT, E_NOEXEC, E_NOMEM, E_INVAL */

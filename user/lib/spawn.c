@@ -1,0 +1,293 @@
+/*
+ * spawn.c: load an ELF64 program into a new address space and start it
+ * (spawn.h). The file is checked completely before anything is made; then
+ * one frame piece holds every page of the image and the stack, each page is
+ * filled through the window at SPAWN_WINDOW in the caller and mapped into
+ * the child. Any failure deletes the space, the thread and the piece again.
+ */
+#include <spawn.h>
+#include <string.h>
+#include <stdio.h>
+#include <sys.h>
+#include <mica/cap.h>
+#include <mica/error.h>
+#include <mica/mem.h>
+
+#define PAGE        4096UL
+#define PAGE_DOWN(x) ((x) & ~(PAGE - 1))
+#define PAGE_UP(x)  (((x) + PAGE - 1) & ~(PAGE - 1))
+
+#define ET_EXEC     2
+#define EM_X86_64   62
+#define EV_CURRENT  1
+#define PT_LOAD     1
+#define PF_X        1
+#define PF_W        2
+#define PHDRS_MAX   16
+
+struct elf64_ehdr {
+    unsigned char e_ident[16];
+    uint16_t e_type, e_machine;
+    uint32_t e_version;
+    uint64_t e_entry, e_phoff, e_shoff;
+    uint32_t e_flags;
+    uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
+};
+
+struct elf64_phdr {
+    uint32_t p_type, p_flags;
+    uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
+};
+
+_Static_assert(sizeof(struct elf64_ehdr) == 64, "ELF header");
+_Static_assert(sizeof(struct elf64_phdr) == 56, "ELF program header");
+
+long frame_pool_init(struct frame_pool *pool, cap_t range)
+{
+    struct frame_info fi;
+    long r = sys_frame_info(range, (long)&fi);
+    if (r < 0)
+        return r;
+    *pool = (struct frame_pool){ .range = range, .next = 0, .pages = fi.pages };
+    return 0;
+}
+
+long frame_pool_take(struct frame_pool *pool, uint64_t pages)
+{
+    if (pages == 0 || pages > pool->pages - pool->next)
+        return -E_NOMEM;
+    long slot = sys_frame_split(pool->range, (long)pool->next, (long)pages);
+    if (slot >= 0)
+        pool->next += pages;
+    return slot;
+}
+
+/* The i-th program header (copied: the file need not be aligned). */
+static struct elf64_phdr phdr(const uint8_t *file, const struct elf64_ehdr *eh, int i)
+{
+    struct elf64_phdr p;
+    memcpy(&p, file + eh->e_phoff + (uint64_t)i * sizeof p, sizeof p);
+    return p;
+}
+
+static bool loadable(const struct elf64_phdr *p)
+{
+    return p->p_type == PT_LOAD && p->p_memsz != 0;
+}
+
+/* NULL if the file is loadable (and *eh filled), else why not. */
+static const char *elf_check(const uint8_t *file, size_t size, struct elf64_ehdr *eh)
+{
+    if (size < sizeof *eh)
+        return "file smaller than an ELF header";
+    memcpy(eh, file, sizeof *eh);
+    if (memcmp(eh->e_ident, "\177ELF", 4) != 0)
+        return "no ELF magic";
+    if (eh->e_ident[4] != 2 || eh->e_ident[5] != 1 || eh->e_ident[6] != EV_CURRENT)
+        return "not 64-bit little-endian ELF version 1";
+    if (eh->e_type != ET_EXEC || eh->e_version != EV_CURRENT)
+        return "not an executable (ET_EXEC)";
+    if (eh->e_machine != EM_X86_64)
+        return "not for x86_64";
+    if (eh->e_ehsize != sizeof *eh || eh->e_phentsize != sizeof(struct elf64_phdr))
+        return "unexpected header sizes";
+    if (eh->e_phnum == 0 || eh->e_phnum > PHDRS_MAX)
+        return "no or too many program headers";
+    if (eh->e_phoff > size || size - eh->e_phoff < (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr))
+        return "program headers beyond the end of the file";
+    bool entry_ok = false;
+    int loads = 0;
+    for (int i = 0; i < eh->e_phnum; i++) {
+        struct elf64_phdr p = phdr(file, eh, i);
+        if (!loadable(&p))
+            continue;
+        loads++;
+        if (p.p_filesz > p.p_memsz)
+            return "segment file size larger than memory size";
+        if (p.p_offset > size || size - p.p_offset < p.p_filesz)
+            return "segment beyond the end of the file";
+        if (p.p_vaddr < PAGE || p.p_vaddr + p.p_memsz < p.p_vaddr ||
+            p.p_vaddr + p.p_memsz > SPAWN_LIMIT)
+            return "segment outside user space";
+        uint64_t lo = PAGE_DOWN(p.p_vaddr), hi = PAGE_UP(p.p_vaddr + p.p_memsz);
+        for (int j = 0; j < i; j++) {
+            struct elf64_phdr q = phdr(file, eh, j);
+            if (loadable(&q) && lo < PAGE_UP(q.p_vaddr + q.p_memsz) && PAGE_DOWN(q.p_vaddr) < hi)
+                return "segments share a page";
+        }
+        if ((p.p_flags & PF_X) && eh->e_entry >= p.p_vaddr && eh->e_entry < p.p_vaddr + p.p_memsz)
+            entry_ok = true;
+    }
+    if (loads == 0)
+        return "no loadable segment";
+    if (!entry_ok)
+        return "entry point not in an executable segment";
+    return NULL;
+}
+
+long spawn_check(const void *image, size_t size, const char **why)
+{
+    struct elf64_ehdr eh;
+    const char *reason = elf_check(image, size, &eh);
+    if (why)
+        *why = reason;
+    return reason ? -E_NOEXEC : 0;
+}
+
+/* Map page `index` of frames at the window, zero it, copy len bytes of src
+ * to offset in it, unmap it. Returns 0 or the system call's error. */
+static long fill_page(cap_t frames, uint64_t index, const uint8_t *src, uint64_t offset,
+                      uint64_t len)
+{
+    long r = sys_frame_map(frames, (long)index, CAP_SELF_SPACE, (long)SPAWN_WINDOW,
+                           RIGHT_READ | RIGHT_WRITE);
+    if (r < 0)
+        return r;
+    uint8_t *page = (uint8_t *)SPAWN_WINDOW;
+    memset(page, 0, PAGE);
+    if (len)
+        memcpy(page + offset, src, len);
+    return sys_frame_unmap(CAP_SELF_SPACE, (long)SPAWN_WINDOW);
+}
+
+/* Fill and map every page of every segment, from page 0 of frames on.
+ * Returns the number of pages used, or an error. */
+static long map_segments(const uint8_t *file, const struct elf64_ehdr *eh, cap_t frames,
+                         cap_t space)
+{
+    uint64_t index = 0;
+    /* LAB 6 BEGIN: spawn: copy each segment page by page and map it with the segment's rights */
+    for (int i = 0; i < eh->e_phnum; i++) {
+        struct elf64_phdr p = phdr(file, eh, i);
+        if (!loadable(&p))
+            continue;
+        uint64_t rights = RIGHT_READ | (p.p_flags & PF_W ? RIGHT_WRITE : 0) |
+                          (p.p_flags & PF_X ? RIGHT_EXEC : 0);
+        uint64_t end = p.p_vaddr + p.p_memsz;
+        for (uint64_t va = PAGE_DOWN(p.p_vaddr); va < end; va += PAGE, index++) {
+            /* The part of [va, va + PAGE) the file backs. */
+            uint64_t from = va > p.p_vaddr ? va : p.p_vaddr;
+            uint64_t to = va + PAGE < p.p_vaddr + p.p_filesz ? va + PAGE : p.p_vaddr + p.p_filesz;
+            uint64_t len = from < to ? to - from : 0;
+            long r = fill_page(frames, index, file + p.p_offset + (from - p.p_vaddr), from - va, len);
+            if (r == 0)
+                r = sys_frame_map(frames, (long)index, space, (long)va, (long)rights);
+            if (r < 0)
+                return r;
+        }
+    }
+    /* LAB 6 STUB
+    (void)file; (void)eh; (void)frames; (void)space;
+    return -E_NOSYS;
+    LAB 6 END */
+    return (long)index;
+}
+
+/* Pages the segments need. */
+static uint64_t image_pages(const uint8_t *file, const struct elf64_ehdr *eh)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < eh->e_phnum; i++) {
+        struct elf64_phdr p = phdr(file, eh, i);
+        if (loadable(&p))
+            n += (PAGE_UP(p.p_vaddr + p.p_memsz) - PAGE_DOWN(p.p_vaddr)) / PAGE;
+    }
+    return n;
+}
+
+/* The argument block for the top stack page: strings at the top, argv[]
+ * below them, struct spawn_startup below that. Fills block (one page, as
+ * the child will see it at SPAWN_STACK_TOP - PAGE) and *startup_va. */
+static long build_args(const struct spawn_params *sp, uint8_t *block, uint64_t *startup_va)
+{
+    uint64_t base = SPAWN_STACK_TOP - PAGE, strings = 0;
+    if (sp->argc < 1 || sp->argc > SPAWN_ARGC_MAX || !sp->argv)
+        return -E_INVAL;
+    for (int i = 0; i < sp->argc; i++)
+        strings += strnlen(sp->argv[i], SPAWN_ARGS_MAX) + 1;
+    uint64_t argv_bytes = ((uint64_t)sp->argc + 1) * sizeof(char *);
+    if (strings + argv_bytes > SPAWN_ARGS_MAX)
+        return -E_INVAL;
+    uint64_t str_va = (SPAWN_STACK_TOP - strings) & ~15UL;
+    uint64_t argv_va = (str_va - argv_bytes) & ~15UL;
+    uint64_t start_va = (argv_va - sizeof(struct spawn_startup)) & ~15UL;
+    memset(block, 0, PAGE);
+    uint64_t *argv = (uint64_t *)(block + (argv_va - base));
+    uint64_t at = str_va;
+    for (int i = 0; i < sp->argc; i++) {
+        size_t n = strlen(sp->argv[i]) + 1;
+        memcpy(block + (at - base), sp->argv[i], n);
+        argv[i] = at;
+        at += n;
+    }
+    argv[sp->argc] = 0;
+    struct spawn_startup st = { SPAWN_STARTUP_MAGIC, (uint64_t)sp->argc, (char **)argv_va };
+    memcpy(block + (start_va - base), &st, sizeof st);
+    *startup_va = start_va;
+    return 0;
+}
+
+static uint8_t arg_block[PAGE] __attribute__((aligned(16)));
+
+long spawn(struct frame_pool *pool, const struct archive_entry *prog,
+           const struct spawn_params *sp, struct process *out)
+{
+    struct elf64_ehdr eh;
+    uint64_t startup_va;
+    const char *why = elf_check(prog->data, prog->size, &eh);
+    if (why) {
+        printf("spawn: %s: bad ELF: %s\n", sp->name, why);
+        return -E_NOEXEC;
+    }
+    if (sp->ncaps > SPAWN_CAPS_MAX || (sp->ncaps && !sp->caps) ||
+        build_args(sp, arg_block, &startup_va) < 0)
+        return -E_INVAL;
+
+    uint64_t pages = image_pages(prog->data, &eh) + SPAWN_STACK_PAGES;
+    *out = (struct process){ .space = -1, .thread = -1, .frames = -1, .entry = eh.e_entry,
+                             .pages = pages };
+    long r = frame_pool_take(pool, pages);
+    if (r < 0)
+        return r;
+    out->frames = r;
+    r = sys_space_create();
+    if (r < 0)
+        goto fail;
+    out->space = r;
+
+    r = map_segments(prog->data, &eh, out->frames, out->space);
+    for (uint64_t i = 0; r >= 0 && i < SPAWN_STACK_PAGES; i++) {
+        uint64_t index = pages - SPAWN_STACK_PAGES + i;
+        uint64_t va = SPAWN_STACK_TOP - (SPAWN_STACK_PAGES - i) * PAGE;
+        bool top = i == SPAWN_STACK_PAGES - 1;
+        r = fill_page(out->frames, index, arg_block, 0, top ? PAGE : 0);
+        if (r == 0)
+            r = sys_frame_map(out->frames, (long)index, out->space, (long)va,
+                              RIGHT_READ | RIGHT_WRITE);
+    }
+    for (unsigned i = 0; r >= 0 && i < sp->ncaps; i++)
+        r = sys_cap_give(out->space, sp->caps[i].from, sp->caps[i].to);
+    if (r < 0)
+        goto fail;
+
+    struct thread_params tp = { .entry = eh.e_entry, .stack_top = startup_va, .arg = startup_va,
+                                .priority = sp->priority };
+    strncpy(tp.name, sp->name, sizeof tp.name);
+    r = sys_thread_create(out->space, (long)&tp);
+    if (r < 0)
+        goto fail;
+    out->thread = r;
+    r = sys_thread_start(out->thread);
+    if (r < 0)
+        goto fail;
+    return 0;
+
+fail:
+    if (out->thread >= 0)
+        sys_cap_delete(out->thread);    /* a thread that never ran dies with its last capability */
+    if (out->space >= 0)
+        sys_cap_delete(out->space);
+    sys_cap_delete(out->frames);        /* unmaps what was mapped through it */
+    pool->next -= pages;                /* the piece was the pool's last: take it back */
+    return r;
+}
