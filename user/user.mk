@@ -39,7 +39,7 @@ ULIB_OBJS := \
 ULIB := $B/user/libmica.a
 
 # The programs.
-USER_PROGS := root names block fs fstest
+USER_PROGS := root names block fs fstest ipcserver
 
 # The servers and test programs the root task spawns (user/lib/spawn.c).
 names_OBJS := $B/user/servers/names/main.o $B/user/servers/names/table.o
@@ -50,6 +50,7 @@ fs_OBJS := \
 	$B/user/servers/fs/serve.o \
 	$B/user/servers/fs/blockclient.o
 fstest_OBJS := $B/user/tests/lab6/fstest.o $B/user/servers/fs/client.o
+ipcserver_OBJS := $B/user/tests/bench/ipcserver.o
 
 # The root task: the scenario runner and the scenarios built into it.
 root_OBJS := \

@@ -14,6 +14,8 @@
  *   ipc_call_roundtrip      call to a server waiting in reply_recv, and its
  *                           reply (register-only, 4 words, same space)
  *   ipc_call_roundtrip_buf  the same with IPC buffers registered on both sides
+ *   ipc_call_roundtrip_xspace  the register-only round trip to a server in
+ *                           another address space (bin/ipcserver, spawned)
  *   notify_signal_wake      signal to a (higher-priority) waiter that waits
  *                           again: one signal+wake+wait cycle
  *   context_switch          one switch of a yield ping-pong of two threads
@@ -33,6 +35,9 @@
 #include <sys.h>
 #include <messaging.h>
 #include <scenario.h>
+#include <spawn.h>
+#include <mica/proto/proc.h>
+#include "../lab6/lab6.h"
 
 #define ROUNDS      1000
 #define WARMUP      16
@@ -152,6 +157,42 @@ static void bench_roundtrip(void)
     printf("bench: fastpath_hit_rate=%lu.%lu unit=percent\n", hits * 100 / all,
            hits * 1000 / all % 10);
     bench_calls("ipc_call_roundtrip_buf", ep, true);
+}
+
+/* The round trip to bin/ipcserver in its own address space: each call and
+ * reply switches page tables. */
+static void bench_cross_space(void)
+{
+    const void *base;
+    size_t size;
+    struct archive_entry e;
+    struct frame_pool pool;
+    struct process p;
+    struct ipc_msg m;
+    long r = initrd_find(&base, &size);
+    if (r == 0)
+        r = archive_find(base, size, "bin/ipcserver", &e);
+    if (r == 0)
+        r = frame_pool_init(&pool, CAP_BOOT_FRAMES);
+    long xep = sys_endpoint_create(), recv = sys_cap_mint(xep, -1, RIGHT_RECV, 0);
+    const char *argv[] = { "ipcserver" };
+    struct spawn_cap caps[] = { { recv, PROC_CAP_SERVICE } };
+    if (r == 0)
+        r = spawn(&pool, &e, &(struct spawn_params){ .name = "ipcserver", .argc = 1, .argv = argv,
+                  .caps = caps, .ncaps = 1, .priority = MAIN_PRIO }, &p);
+    if (r < 0 || xep < 0 || recv < 0) {
+        printf("ipcbench: cannot start bin/ipcserver: %ld\n", r);
+        return;
+    }
+    uint64_t ticks = time_calls(xep);
+    ipc_call(xep, MSG_INFO(0, 0, 0), NULL, &m);
+    sys_thread_join(p.thread, TIMEOUT_FOREVER);
+    sys_cap_delete(p.space);
+    sys_cap_delete(p.frames);
+    sys_cap_delete(recv);
+    sys_cap_delete(xep);
+    if (ticks)
+        report("ipc_call_roundtrip_xspace", ticks, ROUNDS);
 }
 
 /* ---- one-way send ---- */
@@ -339,6 +380,7 @@ SCENARIO(ipcbench, "IPC costs in TSC ticks and guest instructions (make bench)")
     bench_null();
     bench_oneway();
     bench_roundtrip();
+    bench_cross_space();
     bench_notify();
     bench_switch();
     bench_idle();
