@@ -96,6 +96,8 @@ long frame_pool_init(struct frame_pool *pool, cap_t range);
 
 /**
  * @brief Take @p pages contiguous pages from @p pool.
+ * @param pool the pool.
+ * @param pages how many.
  * @return a new frame capability slot for them, -E_NOMEM when the pool is
  *         exhausted, or the error of sys_frame_split().
  */
@@ -104,6 +106,8 @@ long frame_pool_take(struct frame_pool *pool, uint64_t pages);
 /**
  * @brief Check that @p image (@p size bytes) is an ELF64 x86_64 executable
  *        spawn() can load.
+ * @param image the file's first byte.
+ * @param size its length in bytes.
  * @param why set to the reason when it is not (may be NULL).
  * @return 0, or -E_NOEXEC with *why set.
  */
