@@ -196,18 +196,16 @@ long sys_frame_split(cap_t slot, uint64_t offset, uint64_t pages)
         if (base < p->base + p->pages * PAGE_SIZE && p->base < end)
             return -E_BUSY;
     }
-    struct cap *dst = NULL;
-    cap_t d;
-    for (d = CAP_FIRST_FREE; d < CAP_TABLE_SLOTS && !dst; d++)
-        if (cap_slot(s, d)->type == CAP_TYPE_NONE)
-            dst = cap_slot(s, d);
-    if (!dst)
+    cap_t d = CAP_FIRST_FREE;
+    while (d < CAP_TABLE_SLOTS && cap_slot(s, d)->type != CAP_TYPE_NONE)
+        d++;
+    if (d == CAP_TABLE_SLOTS)
         return -E_FULL;
     struct frame_range *piece = range_new(base, pages, f);
     if (!piece)
         return -E_NOMEM;
-    cap_derive_object(c, dst, c->rights, piece);
-    return d - 1;
+    cap_derive_object(c, cap_slot(s, d), c->rights, piece);
+    return d;
 }
 
 /* Worst case of new page-table pages for one mapping (PDPT, PD, PT). */
