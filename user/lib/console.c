@@ -1,7 +1,7 @@
 /*
- * console.c: the console server's client side (console.h).
+ * console.c: the console server's client side (consio.h).
  */
-#include <console.h>
+#include <consio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <thread.h>

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys.h>
-#include <console.h>
+#include <consio.h>
 
 struct printbuf {
     char buf[PRINTF_BUF];

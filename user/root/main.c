@@ -15,9 +15,9 @@
 #include <boot.h>
 #include <scenario.h>
 #include <sys.h>
-#include <console.h>
+#include <consio.h>
 #include <thread.h>
-#include "../servers/console/console.h"
+#include "../servers/console/console_server.h"
 #include "../shell/shell.h"
 
 static const struct scenario *scenario_find(const char *name)

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <sys.h>
-#include <console.h>
+#include <consio.h>
 #include <mica/cap.h>
 #include <mica/error.h>
 #include <mica/proto/console.h>

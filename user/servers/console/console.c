@@ -23,7 +23,7 @@
 #include <mica/cap.h>
 #include <mica/proto/console.h>
 #include "../../lib/lock.h"
-#include "console.h"
+#include "console_server.h"
 
 #define COM1        0x3F8
 #define UART_DATA   0

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <thread.h>
 #include <sys.h>
-#include <console.h>
+#include <consio.h>
 #include <scenario.h>
-#include "../../servers/console/console.h"
+#include "../../servers/console/console_server.h"
 
 #define WRITES 3
 

@@ -1,5 +1,5 @@
 /**
- * @file console.h
+ * @file consio.h
  * @brief The console server's client side (mica/proto/console.h).
  *
  * After console_attach(), printf() and puts() write through the console

@@ -1,5 +1,5 @@
 /*
- * console.h: the console server (mica/proto/console.h), the COM1 driver in
+ * console_server.h: the console server (mica/proto/console.h), the COM1 driver in
  * user space. console_server_start() takes the UART over from the kernel:
  * it gets the ports 0x3F8-0x3FF and IRQ 4 as capabilities, turns on the
  * receive interrupt and starts the server's threads in the calling address
