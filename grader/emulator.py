@@ -224,7 +224,7 @@ class Qemu(Backend):
                 "-no-reboot",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                 "-icount", "shift=7,sleep=off", "-rtc", "base=2000-01-01,clock=vm",
-                "-serial", f"tcp:127.0.0.1:{port}", *opts]
+                "-serial", f"tcp:127.0.0.1:{port},nodelay=on", *opts]
 
     def launch(self, *, iso, cfg_disk, workdir, port, mem, opts):
         argv = self._argv(mem, port, ["-cdrom", str(iso),

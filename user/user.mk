@@ -32,6 +32,7 @@ ULIB_OBJS := \
 	$B/user/lib/exit.o \
 	$B/user/lib/ipc.o \
 	$B/user/lib/rpc.o \
+	$B/user/lib/console.o \
 	$B/user/lib/archive.o \
 	$B/user/lib/spawn.o \
 	$B/user/lib/string.o \
@@ -70,6 +71,7 @@ root_OBJS := \
 	$B/user/tests/lab5/faults.o \
 	$B/user/tests/lab5/framemap.o \
 	$B/user/tests/lab5/rtc.o \
+	$B/user/tests/lab5/console.o \
 	$B/user/tests/lab4/fastpath.o \
 	$B/user/tests/bench/ipcbench.o \
 	$B/user/tests/fuzz/sysfuzz.o \
@@ -84,7 +86,9 @@ root_OBJS := \
 	$B/user/servers/fs/blockclient.o \
 	$B/user/servers/names/table.o \
 	$B/user/servers/fs/client.o \
-	$B/user/root/servers.o
+	$B/user/root/servers.o \
+	$B/user/servers/console/console.o \
+	$B/user/shell/shell.o
 
 USER_ELFS := $(USER_PROGS:%=$B/user/%.elf)
 all: $(USER_ELFS) $(USER_ELFS:.elf=.asm) $(USER_ELFS:.elf=.sym)

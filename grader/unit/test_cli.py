@@ -8,12 +8,12 @@ from conftest import BUILD, ROOT, need_build
 FAILING = '''
 from grader.api import Boot, grade
 
-@grade(lab=9, points=3, title="a test that must fail", boot=Boot(args="x=1"))
+@grade(lab=9, points=3, title="a test that must fail", boot=Boot(args="x=1 init=list"))
 def test_must_fail(run):
     run.assert_poweroff(0)
     raise run.fail("expected the impossible")
 
-@grade(lab=9, points=2, title="shares the boot above", boot=Boot(args="x=1"),
+@grade(lab=9, points=2, title="shares the boot above", boot=Boot(args="x=1 init=list"),
        visibility="after_published")
 def test_shares(run):
     run.assert_poweroff(0)

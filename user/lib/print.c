@@ -1,5 +1,6 @@
 /*
- * print.c: printf and puts over sys_debug_write. Each call formats into a
+ * print.c: printf and puts over sys_debug_write, or through the console
+ * server once console_attach() named it (console.c). Each call formats into a
  * PRINTF_BUF buffer on the caller's stack and writes it when full and at the
  * end, so a short line reaches the console in one system call and lines from
  * different threads never interleave.
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys.h>
+#include <consio.h>
 
 struct printbuf {
     char buf[PRINTF_BUF];
@@ -16,7 +18,7 @@ struct printbuf {
 static void flush(struct printbuf *pb)
 {
     if (pb->len > 0)
-        sys_debug_write((long)pb->buf, pb->len);
+        console_write(pb->buf, pb->len);
     pb->len = 0;
 }
 

@@ -22,6 +22,7 @@ struct spawned {
     bool used;
     cap_t cap;                  /* -1 while thread_spawn() is filling it in */
     void *stack;
+    void *local;                /* thread_local(): freed with the stack */
 };
 
 static struct spawned table[THREAD_MAX];
@@ -62,6 +63,7 @@ static struct spawned *table_find(cap_t cap)
 static void table_release(struct spawned *e)
 {
     free(e->stack);
+    free(e->local);
     ulock_acquire(&table_lock);
     e->used = false;
     ulock_release(&table_lock);
@@ -146,4 +148,19 @@ tick_t ticks(void)
 void yield(void)
 {
     sys_yield();
+}
+
+/* The spawned thread whose stack holds our stack pointer: its slot; the
+ * program's first thread (whose stack is not from the heap) gets main_local. */
+void **thread_local(void)
+{
+    static void *main_local;
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    void **slot = &main_local;
+    ulock_acquire(&table_lock);
+    for (int i = 0; i < THREAD_MAX; i++)
+        if (table[i].used && table[i].stack && sp - (uintptr_t)table[i].stack < THREAD_STACK_SIZE)
+            slot = &table[i].local;
+    ulock_release(&table_lock);
+    return slot;
 }

@@ -4,7 +4,8 @@
  *
  * For now it runs the built-in scenario that init=NAME on the kernel command
  * line names (scenarios register themselves with SCENARIO(), see scenario.h),
- * or lists the scenarios when there is none, and then powers the machine off
+ * (init=list lists them); without init= it starts the console server and
+ * the shell (lab 6). A scenario run then powers the machine off
  * with the scenario's result as the status, so that every transcript ends
  * with the kernel's power-off line. Later labs make it start the servers.
  */
@@ -14,6 +15,10 @@
 #include <boot.h>
 #include <scenario.h>
 #include <sys.h>
+#include <consio.h>
+#include <thread.h>
+#include "../servers/console/console_server.h"
+#include "../shell/shell.h"
 
 static const struct scenario *scenario_find(const char *name)
 {
@@ -37,6 +42,27 @@ static void power_off(int status)
     exit(status);
 }
 
+static int shell_thread(void *unused)
+{
+    return shell_run(CAP_MACHINE) < 0;
+}
+
+/* The default boot: the console server takes COM1 over, then the shell. */
+static int interactive(void)
+{
+    long ep = console_server_start(CAP_MACHINE);
+    if (ep < 0) {
+        printf("init: console server: %s\n", mica_strerror(ep));
+        return 1;
+    }
+    console_attach(ep);
+    int status = 1;
+    cap_t sh = thread_spawn("shell", shell_thread, NULL, PRIO_DEFAULT);
+    if (sh < 0 || thread_join(sh, &status) < 0)
+        printf("init: shell: %s\n", mica_strerror(sh));
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (!boot_info || boot_info->magic != MICA_BOOTINFO_MAGIC) {
@@ -44,7 +70,9 @@ int main(int argc, char **argv)
         power_off(1);
     }
     const char *name = boot_info->init;
-    if (name[0] == '\0') {
+    if (name[0] == '\0')
+        power_off(interactive());
+    if (strcmp(name, "list") == 0) {
         scenario_list();
         power_off(0);
     }

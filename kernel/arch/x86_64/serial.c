@@ -43,10 +43,30 @@ int serial_getc(void)
     return inb(COM1 + UART_DATA);
 }
 
-/* Bochs sends serial bytes in virtual time: wait for the transmitter to be
- * idle before powering off, or the last bytes are lost. */
+/*
+ * Before power-off: wait for the transmitter to be idle (Bochs sends serial
+ * bytes in virtual time, so the last bytes would be lost), then swallow any
+ * input still arriving until the line has been quiet for a while. The
+ * emulator reads typed bytes from its host connection only as the UART's
+ * receive FIFO has room; if it exits with bytes unread, the host's TCP stack
+ * resets the connection and throws away the emulator's own unsent output,
+ * which cut transcripts when someone typed during a boot that never reads
+ * the console. A boot without input finds no byte waiting and skips this.
+ */
+#define RX_QUIET_POLLS  20000   /* ~2 ms of Bochs's 10 MIPS, >10 byte times at 115200 */
+
 void serial_drain(void)
 {
     for (int i = 0; i < 10000000 && !(inb(COM1 + UART_LSR) & LSR_TX_IDLE); i++)
         ;
+    if (!(inb(COM1 + UART_LSR) & LSR_DATA_READY))
+        return;
+    for (int quiet = 0, i = 0; quiet < RX_QUIET_POLLS && i < 10000000; i++) {
+        if (inb(COM1 + UART_LSR) & LSR_DATA_READY) {
+            inb(COM1 + UART_DATA);
+            quiet = 0;
+        } else {
+            quiet++;
+        }
+    }
 }

@@ -87,4 +87,12 @@ tick_t ticks(void);
 /** @brief Give the CPU to another ready thread of the same priority, if any. */
 void yield(void);
 
+/**
+ * @brief The calling thread's one word of thread-local storage (NULL at
+ *        first); a spawned thread's word is passed to free() when the thread
+ *        is joined.
+ * @return where the word is kept.
+ */
+void **thread_local(void);
+
 #endif

@@ -7,6 +7,14 @@
  * time (backspace erases); a read waits for a whole line, and readers are
  * served one line each in the order they asked. Writes are not idempotent
  * (a retried write may print twice); reads are not retried.
+ *
+ * Who owns COM1 when: the kernel from boot (serial_init, polled output of
+ * kprintf and sys_debug_write, no input) until the console server takes the
+ * ports 0x3F8-0x3FF and IRQ 4 as capabilities and turns the receive
+ * interrupt on; from then on the server alone reads input and programs the
+ * UART, and user output goes through it. The kernel still writes its own
+ * lines (faults, panics, the power-off line) and sys_debug_write's bytes
+ * (debugging) with polled output, and at power-off swallows pending input.
  */
 #ifndef MICA_PROTO_CONSOLE_H
 #define MICA_PROTO_CONSOLE_H
@@ -18,7 +26,7 @@
 /** @name Labels */
 /** @{ */
 #define CONSOLE_WRITE    (PROTO_BASE_CONSOLE + 1) /**< console_io -> console_count; E_INVAL */
-#define CONSOLE_READLINE (PROTO_BASE_CONSOLE + 2) /**< console_read -> console_io; E_BUSY if the line is cut */
+#define CONSOLE_READLINE (PROTO_BASE_CONSOLE + 2) /**< console_read -> console_io; a longer line is cut to max */
 /** @} */
 
 /** Bytes to write (request of CONSOLE_WRITE) or a line read (reply of CONSOLE_READLINE). */
