@@ -41,6 +41,7 @@ def make_cfg_disk(out: Path, args: str) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     cfg = out.with_name(out.name + ".cfg")
     cfg.write_text(text)
+    os.utime(cfg, (946684800, 946684800))     # 2000-01-01: a fixed date in the FAT entry
     env = dict(os.environ, MTOOLS_SKIP_CHECK="1", MTOOLS_NO_VFAT="1")
     try:
         if out.exists():
@@ -49,7 +50,7 @@ def make_cfg_disk(out: Path, args: str) -> Path:
         subprocess.run(["mformat", "-C", "-N", "4d494341", "-i", str(out),
                         "-t", "2", "-h", "16", "-s", "63", "::"],
                        check=True, env=env, capture_output=True)
-        subprocess.run(["mcopy", "-o", "-i", str(out), str(cfg), "::/mica.cfg"],
+        subprocess.run(["mcopy", "-o", "-m", "-i", str(out), str(cfg), "::/mica.cfg"],
                        check=True, env=env, capture_output=True)
     except subprocess.CalledProcessError as e:
         raise RuntimeError(f"cfgdisk: {' '.join(e.cmd)} failed: "
