@@ -35,12 +35,15 @@ ULIB_OBJS := \
 	$B/user/lib/console.o \
 	$B/user/lib/archive.o \
 	$B/user/lib/spawn.o \
+	$B/user/lib/selfspace.o \
+	$B/user/lib/naming.o \
+	$B/user/lib/crash.o \
 	$B/user/lib/string.o \
 	$B/user/lib/format.o
 ULIB := $B/user/libmica.a
 
 # The programs.
-USER_PROGS := root names block fs fstest ipcserver
+USER_PROGS := root names block fs fstest ipcserver console rs badsrv crashtest
 
 # The servers and test programs the root task spawns (user/lib/spawn.c).
 names_OBJS := $B/user/servers/names/main.o $B/user/servers/names/table.o
@@ -52,6 +55,10 @@ fs_OBJS := \
 	$B/user/servers/fs/blockclient.o
 fstest_OBJS := $B/user/tests/lab6/fstest.o $B/user/servers/fs/client.o
 ipcserver_OBJS := $B/user/tests/bench/ipcserver.o
+console_OBJS := $B/user/servers/console/main.o $B/user/servers/console/console.o
+rs_OBJS := $B/user/servers/rs/main.o $B/user/servers/rs/service.o $B/user/servers/rs/instance.o
+badsrv_OBJS := $B/user/tests/lab7/badsrv.o
+crashtest_OBJS := $B/user/tests/lab7/crashtest.o $B/user/servers/fs/client.o
 
 # The root task: the scenario runner and the scenarios built into it.
 root_OBJS := \
@@ -87,6 +94,7 @@ root_OBJS := \
 	$B/user/servers/names/table.o \
 	$B/user/servers/fs/client.o \
 	$B/user/root/servers.o \
+	$B/user/root/recover.o \
 	$B/user/servers/console/console.o \
 	$B/user/shell/shell.o
 

@@ -1,5 +1,8 @@
 /*
- * console.c: the console server's client side (consio.h).
+ * console.c: the console server's client side (consio.h). Writes and line
+ * reads are repeated after a restart of the console server
+ * (rpc_call_retry()): a write the dead server had taken may then show
+ * twice, and a line being typed when it died is lost.
  */
 #include <consio.h>
 #include <stdlib.h>
@@ -41,7 +44,8 @@ long console_write(const char *s, size_t n)
         struct console_count rp;
         rq.len = n - done < CONSOLE_IO_MAX ? n - done : CONSOLE_IO_MAX;
         memcpy(rq.data, s + done, rq.len);
-        long r = rpc_call(console_ep, buf, CONSOLE_WRITE, &rq, 1 + (rq.len + 7) / 8, &rp, 1, NULL);
+        long r = rpc_call_retry(console_ep, buf, RPC_IDEMPOTENT, CONSOLE_WRITE, &rq,
+                                1 + (rq.len + 7) / 8, &rp, 1, NULL, NULL);
         if (r < 0)
             return r;
         done += rq.len;
@@ -56,8 +60,8 @@ long console_readline(char *line, size_t size)
     struct console_io rp;
     if (!buf || size < 2)
         return -E_NOSYS;
-    long r = rpc_call(console_ep, buf, CONSOLE_READLINE, &rq, PROTO_WORDS(rq), &rp,
-                      PROTO_WORDS(rp), NULL);
+    long r = rpc_call_retry(console_ep, buf, RPC_IDEMPOTENT, CONSOLE_READLINE, &rq,
+                            PROTO_WORDS(rq), &rp, PROTO_WORDS(rp), NULL, NULL);
     if (r < 0)
         return r;
     memcpy(line, rp.data, rp.len);

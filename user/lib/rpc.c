@@ -4,6 +4,8 @@
  */
 #include <rpc.h>
 #include <string.h>
+#include <sys.h>
+#include <mica/cap.h>
 #include <mica/error.h>
 
 long rpc_call(cap_t ep, struct ipc_buffer *buf, uint64_t label, const void *req, unsigned req_words,
@@ -26,6 +28,42 @@ long rpc_call(cap_t ep, struct ipc_buffer *buf, uint64_t label, const void *req,
     if (rep_words)
         *rep_words = n;
     return -(long)MSG_LABEL(m.info);
+}
+
+/* Is ep still an endpoint capability? (A supervisor that gives up revokes it.) */
+static bool endpoint_alive(cap_t ep)
+{
+    struct cap_info ci;
+    return sys_cap_info(ep, (long)&ci) == 0 && ci.type == CAP_TYPE_ENDPOINT;
+}
+
+long rpc_call_retry(cap_t ep, struct ipc_buffer *buf, enum rpc_retry how, uint64_t label,
+                    const void *req, unsigned req_words, void *rep, unsigned rep_max,
+                    unsigned *rep_words, unsigned *repeats)
+{
+    long r = rpc_call(ep, buf, label, req, req_words, rep, rep_max, rep_words);
+    unsigned n = 0;
+    /* LAB 7 BEGIN: retry: repeat an idempotent call the dead server held, report E_RESTARTED for the rest */
+    while (r == -E_DEAD && endpoint_alive(ep)) {
+        if (how != RPC_IDEMPOTENT) {
+            r = -E_RESTARTED;
+            break;
+        }
+        if (n == RPC_RETRIES)
+            break;
+        sys_sleep(RPC_RETRY_TICKS);
+        n++;
+        r = rpc_call(ep, buf, label, req, req_words, rep, rep_max, rep_words);
+    }
+    if (r == -E_BADCAP && n > 0)
+        r = -E_DEAD;                /* revoked while we waited to repeat */
+    /* LAB 7 STUB
+    (void)how;
+    (void)endpoint_alive;
+    LAB 7 END */
+    if (repeats)
+        *repeats = n;
+    return r;
 }
 
 long rpc_serve(cap_t ep, struct ipc_buffer *buf, rpc_handler fn, void *ctx)

@@ -5,6 +5,7 @@
  */
 #include "blockclient.h"
 #include <string.h>
+#include <crash.h>
 #include <mica/error.h>
 
 static int bc_read(struct blockdev *d, uint32_t block, void *data)
@@ -23,6 +24,8 @@ static int bc_write(struct blockdev *d, uint32_t block, const void *data)
 {
     struct block_client *c = d->ctx;
     struct block_write rq;
+    if (c->crash_at_write && --c->crash_at_write == 0)
+        crash_now();                    /* PROTO_CRASH: die in the middle of an operation */
     rq.block = block;
     memcpy(rq.data, data, BLOCK_SIZE);
     return (int)rpc_call(c->ep, c->buf, BLOCK_WRITE, &rq, PROTO_WORDS(rq), NULL, 0, NULL);
@@ -33,6 +36,7 @@ int block_client_init(struct block_client *c, cap_t ep, struct ipc_buffer *buf)
     struct block_info info;
     c->ep = ep;
     c->buf = buf;
+    c->crash_at_write = 0;
     long r = rpc_call(ep, buf, BLOCK_COUNT, NULL, 0, &info, PROTO_WORDS(info), NULL);
     if (r < 0)
         return (int)r;

@@ -12,6 +12,7 @@ struct block_client {
     struct blockdev dev;
     cap_t ep;
     struct ipc_buffer *buf;     /* the calling thread's IPC buffer */
+    unsigned crash_at_write;    /* fault injection: > 0: crash before the n-th next write */
 };
 
 int block_client_init(struct block_client *c, cap_t ep, struct ipc_buffer *buf);

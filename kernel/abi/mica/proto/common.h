@@ -14,11 +14,18 @@
  * count out of range) with E_INVAL and never acts on it.
  *
  * Each server owns a range of 256 labels (PROTO_BASE_*); PROTO_CRASH is
- * understood by every server (the fault injector of lab 7).
+ * understood by every supervised server (the fault injector of lab 7).
  *
- * A call in flight when its server dies is answered with E_RESTARTED by the
- * reincarnation design (mica/proto/rs.h); the client library retries the
- * operations each header marks idempotent.
+ * **Calls across a restart.** A supervised server's endpoint outlives the
+ * server (mica/proto/rs.h). A call the dead server had received but not
+ * answered fails with the kernel's E_DEAD; calls still queued are served by
+ * the next instance. The client library (rpc_call_retry() in rpc.h) repeats
+ * an operation that failed with E_DEAD a bounded number of times
+ * (RPC_RETRIES, RPC_RETRY_TICKS apart) when the operation is idempotent,
+ * and reports E_RESTARTED for the others: the caller cannot know whether
+ * the dead server did the work. Each header says which of its operations
+ * are repeated. When retries run out, or the endpoint went away meanwhile
+ * (the supervisor gave up), the call fails with E_DEAD.
  */
 #ifndef MICA_PROTO_COMMON_H
 #define MICA_PROTO_COMMON_H
@@ -38,11 +45,23 @@
 /** @} */
 
 /**
- * Any server: crash (fault injection). Request struct proto_crash; no reply
- * if the server obeys. Servers refuse it with E_PERM from callers whose
- * badge is not the supervisor's.
+ * Any supervised server: crash (fault injection). Request struct
+ * proto_crash. Obeyed only from callers whose badge is
+ * PROTO_SUPERVISOR_BADGE (E_PERM otherwise; E_INVAL for a malformed
+ * request). after = 0: the server takes a real page fault at once, so the
+ * call gets no reply (E_DEAD). after = n: the reply is 0 and the server
+ * crashes while serving one of its next n requests, chosen with the seed
+ * (deterministic); the file server crashes at one of that request's block
+ * writes, in the middle of the operation.
  */
 #define PROTO_CRASH         0xff
+
+/**
+ * The badge of the reincarnation server's capability to each server it
+ * supervises: the only badge PROTO_CRASH is obeyed from. A high bit, so
+ * no other badge scheme (names' permissions, pids) collides with it.
+ */
+#define PROTO_SUPERVISOR_BADGE (1ULL << 62)
 
 /** Request of PROTO_CRASH. */
 struct proto_crash {

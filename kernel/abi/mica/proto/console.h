@@ -5,8 +5,10 @@
  * Several clients may write at once; each write's bytes appear together (a
  * write is never interleaved with another). Input is edited a line at a
  * time (backspace erases); a read waits for a whole line, and readers are
- * served one line each in the order they asked. Writes are not idempotent
- * (a retried write may print twice); reads are not retried.
+ * served one line each in the order they asked. Across a restart of the
+ * server the library repeats both writes and line reads: a write the dead
+ * server had taken may then appear twice, and the line being typed when it
+ * died is lost (the new instance starts with an empty line).
  *
  * Who owns COM1 when: the kernel from boot (serial_init, polled output of
  * kprintf and sys_debug_write, no input) until the console server takes the

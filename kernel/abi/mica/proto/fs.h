@@ -13,9 +13,14 @@
  * offset, so the file position (seek) lives in the client library and
  * every read and write is idempotent. A handle whose file was deleted is
  * stale (E_NOENT), also after a server restart, since the generation is on
- * disk. FS_CLOSE only checks the handle. FS_READ, FS_WRITE, FS_STAT,
- * FS_FSTAT, FS_READDIR, FS_OPEN without FS_O_EXCL and FS_CLOSE are retried
- * by the library after E_RESTARTED; mkdir, unlink and rename are not.
+ * disk. FS_CLOSE only checks the handle.
+ *
+ * **Across a restart** (mica/proto/common.h): FS_READ, FS_WRITE, FS_STAT,
+ * FS_FSTAT, FS_READDIR, FS_OPEN without FS_O_EXCL and FS_CLOSE are
+ * idempotent and the library repeats them after E_DEAD. It repeats
+ * FS_MKDIR and FS_UNLINK too, and takes an E_EXIST (mkdir) or E_NOENT
+ * (unlink) that only the repeat saw as success: the dead server had done
+ * it. FS_RENAME and FS_OPEN with FS_O_EXCL are not repeated: E_RESTARTED.
  *
  * **Durability.** The reply to FS_WRITE (and to every operation that
  * changes the file system) is sent only after all the blocks it changed are

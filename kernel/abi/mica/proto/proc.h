@@ -31,11 +31,20 @@
  * | block   | own endpoint, RECV    | -                         | -                  |
  * | fs      | own endpoint, RECV    | -                         | block server, SEND |
  * | fstest  | -                     | names, SEND, LOOKUP badge | names, SEND, badge without LOOKUP |
+ * | console | own endpoint, RECV    | -                         | -                  |
+ *
+ * The console server (bin/console) also gets COM1's ports, IRQ 4 and the
+ * IRQ's notification at PROC_CAP_EXTRA, + 1, + 2. The reincarnation server's
+ * slots are in mica/proto/rs.h.
  */
 /** @{ */
 #define PROC_CAP_SERVICE 8      /**< a server's own endpoint, receive right only */
 #define PROC_CAP_NAMES   9      /**< the name server, badged (proto/names.h) */
 #define PROC_CAP_DEP     10     /**< the first server this one depends on */
+#define PROC_CAP_CONSOLE 12     /**< the console server, send right */
+#define PROC_CAP_RS      16     /**< the reincarnation server, send right (shell, test programs) */
+#define PROC_CAP_FS      17     /**< the file server, send right */
+#define PROC_CAP_EXTRA   18     /**< per-program extras (the console server: ports, IRQ, notification) */
 /** @} */
 
 /** @name Labels */
