@@ -115,6 +115,18 @@ static void keep_crashing(void)
     count_crashes(true);
 }
 
+/* Crash the fs at once and wait until rs has restarted it (RS_CRASH answers
+ * when the server died; the restart comes a little later). */
+static void crash_fs_now(bool again)
+{
+    struct rs_status st;
+    sys_sleep(PACE);
+    order_crash("fs", 0);
+    for (int i = 0; i < 100 && rs_status("fs", &st) == 0 && st.restarts == fs_restarts; i++)
+        sys_sleep(1);
+    count_crashes(again);
+}
+
 static unsigned write_records(struct fs_file *f)
 {
     unsigned unacked = 0;
@@ -174,17 +186,13 @@ static void records_part(void)
     unsigned unacked = write_records(&f);
 
     /* Once more at once: the reads start on a fresh instance. */
-    sys_sleep(PACE);
-    order_crash("fs", 0);
-    keep_crashing();
+    crash_fs_now(true);
     unsigned lost = 0;
     for (unsigned first = 0; first < RECORDS; first += SUM_RECORDS)
         lost += read_records(&f, first, RECORDS - first < SUM_RECORDS ? RECORDS - first : SUM_RECORDS);
 
     /* Disarm: a crash ordered but not yet due would hit the next part. */
-    sys_sleep(PACE);
-    order_crash("fs", 0);
-    count_crashes(false);
+    crash_fs_now(false);
     r = fsc_stat(&fs, "/records", &st);
     printf("crashtest: crashes=%lu records=%d lost=%u unacked=%u size=%lu ret=%ld\n", crashes,
            RECORDS, lost, unacked, st.size, r);
