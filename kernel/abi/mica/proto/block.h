@@ -6,7 +6,10 @@
  * in one message (no shared memory needed). The reply to BLOCK_WRITE is sent
  * only after the block is stored: from then on every later read sees it,
  * whatever happens to the writer. Reads, writes and the count are all
- * idempotent and retried across a restart.
+ * idempotent, but the file server does not repeat them after E_DEAD: a
+ * restarted block server starts with an empty disk (its blocks live in its
+ * own memory; keeping them in frames the reincarnation server holds is a
+ * lab 7 challenge).
  */
 #ifndef MICA_PROTO_BLOCK_H
 #define MICA_PROTO_BLOCK_H
