@@ -43,7 +43,7 @@ long rpc_call_retry(cap_t ep, struct ipc_buffer *buf, enum rpc_retry how, uint64
 {
     long r = rpc_call(ep, buf, label, req, req_words, rep, rep_max, rep_words);
     unsigned n = 0;
-    /* LAB 7 BEGIN: retry: repeat an idempotent call the dead server held, report E_RESTARTED for the rest */
+    /* LAB 7 BEGIN: exercise 2: retry: repeat an idempotent call the dead server held, E_RESTARTED for the others */
     while (r == -E_DEAD && endpoint_alive(ep)) {
         if (how != RPC_IDEMPOTENT) {
             r = -E_RESTARTED;

@@ -36,6 +36,7 @@
 #define RS_MEMORY_PAGES 2048            /* 8 MiB for the services rs starts */
 #define COPY_WINDOW     0x0000610000000000UL
 #define PAGE            4096UL
+#define CRASHTEST_TICKS 6000            /* a run takes about 3000; longer: it hangs (e.g. rs restarts a server forever) */
 
 static struct ipc_buffer buf __attribute__((aligned(4096)));
 
@@ -166,8 +167,12 @@ SCENARIO(recover, "names, then rs with console, block and fs; bin/crashtest cras
     const char *argv[] = { "crashtest" };
     if ((r = system_spawn(&sys, "bin/crashtest", 1, argv, caps, 4, &p, &pid)) < 0)
         goto fail;
-    long status = sys_thread_join(p.thread, TIMEOUT_FOREVER);
-    printf("init: crashtest exited status=%ld\n", status);
+    long status = sys_thread_join(p.thread, CRASHTEST_TICKS);
+    printf("init: crashtest exited status=%ld ticks=%lu\n", status, sys_ticks());
+    if (status < 0) {
+        printf("init: crashtest still running after %d ticks: stopping\n", CRASHTEST_TICKS);
+        return 1;
+    }
     static const char *const names[] = { "console", "block", "fs", "badsrv" };
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
         memset(&st, 0, sizeof st);

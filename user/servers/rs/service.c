@@ -21,6 +21,8 @@
 #include "../../lib/lock.h"
 #include "service.h"
 
+#define BACKOFF_SHIFT_MAX 6      /* backoff grows to at most 64 ticks */
+
 static struct service table[RS_SERVICES_MAX];
 static struct ulock table_lock;
 
@@ -32,18 +34,28 @@ static struct service *find(const char *name)
     return NULL;
 }
 
-/* Record a death at tick now; true if the service has died more than
- * max_restarts times within its window and must be given up on. */
-static bool too_many_deaths(struct service *s, uint64_t now)
+/* Remember when the service died (the latest RS_RESTARTS_MAX + 1 deaths). */
+static void record_death(struct service *s, uint64_t now)
 {
-    /* LAB 7 BEGIN: restart policy: more than max_restarts deaths within window_ticks */
     s->deaths[s->ndeaths++ % (RS_RESTARTS_MAX + 1)] = now;
+}
+
+/* Deaths within the window before now. */
+static unsigned recent_deaths(const struct service *s, uint64_t now)
+{
     unsigned recent = 0;
-    unsigned kept = s->ndeaths < RS_RESTARTS_MAX + 1 ? s->ndeaths : RS_RESTARTS_MAX + 1;
-    for (unsigned i = 0; i < kept; i++)
+    for (unsigned i = 0; i < RS_RESTARTS_MAX + 1 && i < s->ndeaths; i++)
         if (now - s->deaths[i] < s->window_ticks)
             recent++;
-    return recent > s->max_restarts;
+    return recent;
+}
+
+/* Has the service, which just died at tick now, crashed too often to be
+ * restarted again? */
+static bool too_many_deaths(const struct service *s, uint64_t now)
+{
+    /* LAB 7 BEGIN: exercise 1: restart policy: more than max_restarts deaths within window_ticks */
+    return recent_deaths(s, now) > s->max_restarts;
     /* LAB 7 STUB
     (void)s; (void)now;
     return false;
@@ -54,11 +66,8 @@ static bool too_many_deaths(struct service *s, uint64_t now)
  * doubling with each death in the window (a crash loop slows down). */
 static uint64_t backoff(const struct service *s, uint64_t now)
 {
-    unsigned recent = 0;
-    for (unsigned i = 0; i < RS_RESTARTS_MAX + 1 && i < s->ndeaths; i++)
-        if (now - s->deaths[i] < s->window_ticks)
-            recent++;
-    return recent <= 1 ? 0 : 1UL << (recent - 2 < 6 ? recent - 2 : 6);
+    unsigned recent = recent_deaths(s, now);
+    return recent <= 1 ? 0 : 1UL << (recent - 2 < BACKOFF_SHIFT_MAX ? recent - 2 : BACKOFF_SHIFT_MAX);
 }
 
 /* The service is over: no name, no endpoint. Callers waiting on the
@@ -94,6 +103,7 @@ static bool after_death(struct service *s, long status, uint64_t died)
     for (;;) {
         ulock_acquire(&table_lock);
         s->last_status = status;
+        record_death(s, died);
         printf("rs: %s died status=%ld restarts=%lu\n", s->name, status, s->restarts);
         if (s->stopping) {
             retire(s, RS_STOPPED);
