@@ -120,8 +120,10 @@ def test_records_intact(run):
             wrong.append(f"records {first}..{first + count - 1}: MISSING")
             lost += count
         elif got.get("count") != count or got.get("fnv") != want or got.get("ret") != 0:
-            wrong.append(f"records {first}..{first + count - 1}: expected fnv={want:#x}, "
-                         f"saw {got}")
+            seen = got.get("fnv")
+            seen = f"{seen:#x}" if isinstance(seen, int) else seen
+            wrong.append(f"records {first}..{first + count - 1}: expected fnv={want:#x} ret=0, "
+                         f"saw fnv={seen} ret={describe(got.get('ret'))}")
             lost += count
     total = the_one(run, lines, "crashtest: crashes=")
     if wrong:
