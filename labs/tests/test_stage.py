@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -394,3 +395,15 @@ def test_every_ready_lab_checks_its_answers_file():
         if m["status"] == "ready" and m["questions"]:
             assert (lab, f"answers_lab{lab}") in tests, \
                 f"grader/tests/test_answers.py has no test_answers_lab{lab}"
+
+
+def test_readme_lab_table_follows_the_manifests():
+    """README.md lists every lab with its handout, ready exactly when its manifest is."""
+    rows = {int(m[1]): m[0] for m in re.finditer(r"^\| (\d) \|.*$", (ROOT / "README.md").read_text(), re.M)}
+    for lab, m in stage.load_manifests(ROOT).items():
+        assert lab in rows, f"README.md's lab table has no row for lab {lab}"
+        row = rows[lab]
+        assert Path(m["handout"]).name in row, f"README.md: lab {lab}'s row lacks {m['handout']}"
+        status = row.rstrip(" |").rsplit("|", 1)[-1].strip()
+        assert status.startswith("ready") == (m["status"] == "ready"), \
+            f"README.md says lab {lab} is '{status}', its manifest '{m['status']}'"
