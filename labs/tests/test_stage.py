@@ -407,3 +407,21 @@ def test_readme_lab_table_follows_the_manifests():
         status = row.rstrip(" |").rsplit("|", 1)[-1].strip()
         assert status.startswith("ready") == (m["status"] == "ready"), \
             f"README.md says lab {lab} is '{status}', its manifest '{m['status']}'"
+
+
+def test_handout_diagrams_avoid_mermaid_pitfalls():
+    """In a Mermaid sequence diagram ';' ends a statement and '#' starts an
+    entity code, so either silently cuts a message (or breaks the diagram on
+    GitHub). Every mermaid block must also be closed."""
+    for path in sorted((ROOT / "handouts").glob("*.md")):
+        kind, start = None, 0
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            if line.startswith("```mermaid"):
+                kind, start = "", n
+            elif kind is not None and line.startswith("```"):
+                kind = None
+            elif kind == "":
+                kind = line.split()[0] if line.strip() else ""
+            elif kind == "sequenceDiagram":
+                assert not re.search(r"[;#]", line), f"{path.name}:{n}: ';' or '#' in a sequence diagram: {line.strip()}"
+        assert kind is None, f"{path.name}:{start}: mermaid block never closed"
