@@ -45,12 +45,10 @@ long rpc_call_retry(cap_t ep, struct ipc_buffer *buf, enum rpc_retry how, uint64
     unsigned n = 0;
     /* LAB 7 BEGIN: exercise 2: retry: repeat an idempotent call the dead server held, E_RESTARTED for the others */
     while (r == -E_DEAD && endpoint_alive(ep)) {
-        if (how != RPC_IDEMPOTENT) {
-            r = -E_RESTARTED;
+        if (how != RPC_IDEMPOTENT || n == RPC_RETRIES) {
+            r = -E_RESTARTED;       /* it may have happened; or it keeps dying under us */
             break;
         }
-        if (n == RPC_RETRIES)
-            break;
         sys_sleep(RPC_RETRY_TICKS);
         n++;
         r = rpc_call(ep, buf, label, req, req_words, rep, rep_max, rep_words);

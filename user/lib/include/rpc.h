@@ -48,9 +48,9 @@ enum rpc_retry {
  * RPC_RETRIES times, RPC_RETRY_TICKS ticks apart: the endpoint outlives
  * the server, so the repeat waits for the next instance. An RPC_ONCE call
  * returns -E_RESTARTED instead, since the server may have done the work
- * before it died. If the endpoint itself is gone (@p ep is no longer a
- * capability: the supervisor gave up), or the repeats run out, the result
- * is -E_DEAD.
+ * before it died; so does an idempotent call whose repeats ran out. If the
+ * endpoint itself is gone (@p ep is no longer a capability: the
+ * supervisor gave up on the server), the result is -E_DEAD.
  * @param ep endpoint capability.
  * @param buf the calling thread's registered IPC buffer.
  * @param how RPC_ONCE or RPC_IDEMPOTENT.

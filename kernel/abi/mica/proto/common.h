@@ -22,10 +22,10 @@
  * the next instance. The client library (rpc_call_retry() in rpc.h) repeats
  * an operation that failed with E_DEAD a bounded number of times
  * (RPC_RETRIES, RPC_RETRY_TICKS apart) when the operation is idempotent,
- * and reports E_RESTARTED for the others: the caller cannot know whether
- * the dead server did the work. Each header says which of its operations
- * are repeated. When retries run out, or the endpoint went away meanwhile
- * (the supervisor gave up), the call fails with E_DEAD.
+ * and reports E_RESTARTED for the others (and when the repeats run out):
+ * the caller cannot know whether the dead server did the work. Each header
+ * says which of its operations are repeated. When the endpoint itself went
+ * away (the supervisor gave up on the server), the call fails with E_DEAD.
  */
 #ifndef MICA_PROTO_COMMON_H
 #define MICA_PROTO_COMMON_H
