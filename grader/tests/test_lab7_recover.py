@@ -5,8 +5,9 @@ repeats the idempotent calls a dead server was holding.
 init=recover (user/root/recover.c) starts names and bin/rs, which starts the
 console, block and file servers; bin/crashtest (user/tests/lab7/crashtest.c)
 then writes numbered records while it has the file server crashed again and
-again in the middle of its writes, reads every record back, crashes the
-console server while printing through it, sends refused and malformed
+again in the middle of its writes, reads every record back, cuts a mkdir,
+a rename and an exclusive create off with crashes, crashes the console
+server while printing through it, sends refused and malformed
 requests, and has rs supervise bin/badsrv, which crashes as it starts.
 
 The tests count what the kernel and rs printed (fault lines, deaths,
@@ -206,3 +207,30 @@ def test_refused(run):
             wrong.append(f"{op}: expected {describe(ret)}, saw {got}")
     if wrong:
         raise run.fail("wrong results:\n  " + "\n  ".join(wrong))
+
+
+@grade(lab=7, points=5, title="a mkdir cut off by a crash is repeated; a rename and an "
+       "exclusive create report E_RESTARTED", boot=RECOVER)
+def test_not_idempotent(run):
+    lines = lines_of(run)
+    want = {"mkdir_crashed": 0, "stat_crashdir": 0, "create_ren_a": 0,
+            "rename_crashed": "E_RESTARTED", "excl_crashed": "E_RESTARTED"}
+    wrong = []
+    for op, name in want.items():
+        ret = err(name) if isinstance(name, str) else name
+        at = [i for i, s in enumerate(lines) if s.startswith(f"crashtest: op={op} ")]
+        got = key_values(lines[at[0]]).get("ret") if at else None
+        if got != ret:
+            wrong.append(f"{op}: expected {describe(ret)}, saw "
+                         f"{'MISSING' if not at else describe(got)}")
+        elif op.endswith("_crashed"):
+            # The crash must have hit this operation: a fault after the order to crash.
+            armed = max((i for i in range(at[0]) if lines[i].startswith(
+                "crashtest: arm server=fs after=1 ")), default=None)
+            if armed is None or not faults(lines[armed:at[0]], "fs"):
+                wrong.append(f"{op}: no fs crash between the order (after=1) and the result")
+    renamed = the_one(run, lines, "crashtest: renamed ")
+    if renamed.get("from") != 1 and renamed.get("to") != 1:
+        wrong.append(f"the cut-off rename left the file under neither name: {renamed}")
+    if wrong:
+        raise run.fail("operations cut off by a crash:\n  " + "\n  ".join(wrong))

@@ -12,6 +12,8 @@
  *    restart count (RS_STATUS) going up; the next one is ordered PACE ticks
  *    later, so the policy's window never fills. Then one crash at once, and
  *    every record is read back (with crashes still ordered) and compared.
+ *    Then a mkdir, a rename and an exclusive create, each cut off by a
+ *    crash in its middle: the library repeats only the mkdir.
  * 2. Checks: PROTO_CRASH without the supervisor's badge; malformed and
  *    refused rs requests.
  * 3. The console server crashed at once, and within its next requests,
@@ -25,8 +27,10 @@
  *   crashtest: unacked record=<i> ret=<r>             a write that failed
  *   crashtest: sum first=<i> count=<n> fnv=<hex> ret=<r>   records as read back
  *   crashtest: bad record=<i>                         differs from record(i)
+ *   crashtest: op=<name> ret=<r>                      operations cut off by a crash,
+ *                                                     and the checks of part 2
+ *   crashtest: renamed from=<0|1> to=<0|1>            which names a cut-off rename left
  *   crashtest: crashes=<N> records=<M> lost=<L> unacked=<U> size=<bytes>
- *   crashtest: op=<name> ret=<r>                      the checks of part 2
  *   crashtest: console line=<i> of=<n>                part 3
  *   crashtest: badsrv call ret=<r> state=<s> restarts=<n>
  *   crashtest: done
@@ -115,16 +119,23 @@ static void keep_crashing(void)
     count_crashes(true);
 }
 
-/* Crash the fs at once and wait until rs has restarted it (RS_CRASH answers
- * when the server died; the restart comes a little later). */
-static void crash_fs_now(bool again)
+/* Wait until rs has restarted the fs after a crash we ordered (RS_CRASH
+ * answers when the server died; the restart comes a little later), then
+ * count it; again: order the next crash. */
+static void wait_restart(bool again)
 {
     struct rs_status st;
-    sys_sleep(PACE);
-    order_crash("fs", 0);
     for (int i = 0; i < 100 && rs_status("fs", &st) == 0 && st.restarts == fs_restarts; i++)
         sys_sleep(1);
     count_crashes(again);
+}
+
+/* Crash the fs at once; wait for the new instance. */
+static void crash_fs_now(bool again)
+{
+    sys_sleep(PACE);
+    order_crash("fs", 0);
+    wait_restart(again);
 }
 
 static unsigned write_records(struct fs_file *f)
@@ -169,6 +180,37 @@ static unsigned read_records(struct fs_file *f, unsigned first, unsigned n)
     return bad;
 }
 
+static void op(const char *name, long r);
+
+/* The fs crashes in the middle of its very next request (after = 1). */
+static void crash_next_request(void)
+{
+    sys_sleep(PACE);
+    order_crash("fs", 1);
+}
+
+/* Operations cut off by a crash: mkdir is repeated (an E_EXIST only the
+ * repeat sees is success); rename and an exclusive create are not
+ * (E_RESTARTED), and rename leaves the file under one name or both. */
+static void not_idempotent(void)
+{
+    struct fs_file f;
+    struct fs_stat st;
+    crash_next_request();
+    op("mkdir_crashed", fsc_path(&fs, FS_MKDIR, "/crashdir"));
+    wait_restart(false);
+    op("stat_crashdir", fsc_stat(&fs, "/crashdir", &st));
+    op("create_ren_a", fsc_open(&fs, &f, "/ren-a", FS_O_CREATE));
+    crash_next_request();
+    op("rename_crashed", fsc_rename(&fs, "/ren-a", "/ren-b"));
+    wait_restart(false);
+    printf("crashtest: renamed from=%d to=%d\n", fsc_stat(&fs, "/ren-a", &st) == 0,
+           fsc_stat(&fs, "/ren-b", &st) == 0);
+    crash_next_request();
+    op("excl_crashed", fsc_open(&fs, &f, "/excl", FS_O_CREATE | FS_O_EXCL));
+    wait_restart(false);
+}
+
 static void records_part(void)
 {
     struct fs_file f;
@@ -193,6 +235,7 @@ static void records_part(void)
 
     /* Disarm: a crash ordered but not yet due would hit the next part. */
     crash_fs_now(false);
+    not_idempotent();
     r = fsc_stat(&fs, "/records", &st);
     printf("crashtest: crashes=%lu records=%d lost=%u unacked=%u size=%lu ret=%ld\n", crashes,
            RECORDS, lost, unacked, st.size, r);
