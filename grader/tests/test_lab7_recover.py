@@ -234,3 +234,20 @@ def test_not_idempotent(run):
         wrong.append(f"the cut-off rename left the file under neither name: {renamed}")
     if wrong:
         raise run.fail("operations cut off by a crash:\n  " + "\n  ".join(wrong))
+
+
+@grade(lab=7, points=3, title="RS_STOP ends a service for good", boot=RECOVER)
+def test_stop(run):
+    lines = lines_of(run)
+    ops = {r["op"]: r.get("ret") for r in kv(lines, "crashtest: op=")}
+    stopped = header_int("kernel/abi/mica/proto/rs.h", "RS_STOPPED")
+    block2 = the_one(run, lines, "crashtest: block2 ")
+    wrong = [f"{op}: expected {describe(want)}, saw {describe(ops[op]) if op in ops else 'MISSING'}"
+             for op, want in (("supervise_block2", 0), ("stop_block2", 0),
+                              ("stop_block2_again", err("E_NOENT"))) if ops.get(op) != want]
+    if block2.get("state") != stopped or block2.get("restarts") != 0:
+        wrong.append(f"RS_STATUS block2: expected state={stopped} restarts=0, saw {block2}")
+    if sum(1 for s in lines if s.startswith("rs: block2 started ")) != 1:
+        wrong.append("expected block2 started once and never again")
+    if wrong:
+        raise run.fail("\n".join(wrong))

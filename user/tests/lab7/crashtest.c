@@ -20,6 +20,7 @@
  *    while this program prints through it.
  * 4. bin/badsrv supervised (RS_SUPERVISE): it crashes at start; rs gives
  *    up on it, and a call waiting on it ends.
+ * 5. A second block server supervised as "block2" and stopped (RS_STOP).
  *
  * Lines (key=value, for the grader):
  *   crashtest: start records=<M> size=<R> after=<A>
@@ -33,6 +34,7 @@
  *   crashtest: crashes=<N> records=<M> lost=<L> unacked=<U> size=<bytes>
  *   crashtest: console line=<i> of=<n>                part 3
  *   crashtest: badsrv call ret=<r> state=<s> restarts=<n>
+ *   crashtest: block2 state=<s> restarts=<n>
  *   crashtest: done
  */
 #include <stdio.h>
@@ -318,6 +320,22 @@ static void badsrv_part(void)
            st.restarts, s);
 }
 
+/* RS_STOP: a second block server, supervised and then stopped for good. */
+static void stop_part(void)
+{
+    struct rs_supervise sv = supervise_request("block2", "bin/block");
+    struct rs_name rq;
+    struct rs_status st = { 0 };
+    op("supervise_block2", rs_call(RS_SUPERVISE, &sv, PROTO_WORDS(sv), NULL, 0));
+    memset(&rq, 0, sizeof rq);
+    strlcpy(rq.name, "block2", sizeof rq.name);
+    op("stop_block2", rs_call(RS_STOP, &rq, PROTO_WORDS(rq), NULL, 0));
+    for (int i = 0; i < 100 && rs_status("block2", &st) == 0 && st.state != RS_STOPPED; i++)
+        sys_sleep(1);
+    op("stop_block2_again", rs_call(RS_STOP, &rq, PROTO_WORDS(rq), NULL, 0));
+    printf("crashtest: block2 state=%lu restarts=%lu\n", st.state, st.restarts);
+}
+
 int main(int argc, char **argv)
 {
     buf = ipc_buffer_self();
@@ -329,6 +347,7 @@ int main(int argc, char **argv)
     checks_part();
     console_part();
     badsrv_part();
+    stop_part();
     printf("crashtest: done\n");
     return 0;
 }
