@@ -61,7 +61,7 @@
  * supervises: the only badge PROTO_CRASH is obeyed from. A high bit, so
  * no other badge scheme (names' permissions, pids) collides with it.
  */
-#define PROTO_SUPERVISOR_BADGE (1ULL << 62)
+#define PROTO_SUPERVISOR_BADGE (1ULL << 61)
 
 /** Request of PROTO_CRASH. */
 struct proto_crash {
