@@ -64,9 +64,11 @@ root_OBJS := \
 	$B/user/tests/lab3/timeslice.o \
 	$B/user/tests/lab3/cycles.o \
 	$B/user/tests/lab3/join.o \
+	$B/user/tests/lab3/kill.o \
 	$B/user/tests/lab4/caps.o \
 	$B/user/tests/lab4/pingpong.o \
 	$B/user/tests/lab4/ipcsem.o \
+	$B/user/tests/lab4/killipc.o \
 	$B/user/tests/lab5/pager.o \
 	$B/user/tests/lab5/faults.o \
 	$B/user/tests/lab5/framemap.o \
