@@ -35,12 +35,13 @@ ULIB_OBJS := \
 	$B/user/lib/console.o \
 	$B/user/lib/archive.o \
 	$B/user/lib/spawn.o \
+	$B/user/lib/process.o \
 	$B/user/lib/string.o \
 	$B/user/lib/format.o
 ULIB := $B/user/libmica.a
 
 # The programs.
-USER_PROGS := root names block fs fstest ipcserver
+USER_PROGS := root names block fs fstest ipcserver proc ptest
 
 # The servers and test programs the root task spawns (user/lib/spawn.c).
 names_OBJS := $B/user/servers/names/main.o $B/user/servers/names/table.o
@@ -52,6 +53,11 @@ fs_OBJS := \
 	$B/user/servers/fs/blockclient.o
 fstest_OBJS := $B/user/tests/lab6/fstest.o $B/user/servers/fs/client.o
 ipcserver_OBJS := $B/user/tests/bench/ipcserver.o
+proc_OBJS := \
+	$B/user/servers/proc/main.o \
+	$B/user/servers/proc/launch.o \
+	$B/user/servers/proc/ops.o
+ptest_OBJS := $B/user/tests/lab6/ptest.o
 
 # The root task: the scenario runner and the scenarios built into it.
 root_OBJS := \
@@ -89,6 +95,7 @@ root_OBJS := \
 	$B/user/servers/names/table.o \
 	$B/user/servers/fs/client.o \
 	$B/user/root/servers.o \
+	$B/user/root/procs.o \
 	$B/user/servers/console/console.o \
 	$B/user/shell/shell.o
 
