@@ -47,9 +47,13 @@ def one(run: Run, lines: list[str], prefix: str, **match) -> dict:
     return found[0]
 
 
+def shown(key: str, value) -> str:
+    """A value as a message shows it: results with their error names."""
+    return describe(value) if key == "ret" and isinstance(value, int) else str(value)
+
+
 def check(run: Run, what: str, got: dict, want: dict) -> None:
-    bad = [f"{k} expected {describe(v) if isinstance(v, int) else v}, saw "
-           f"{describe(got[k]) if isinstance(got.get(k), int) else got.get(k, 'nothing')}"
+    bad = [f"{k} expected {shown(k, v)}, saw {shown(k, got[k]) if k in got else 'nothing'}"
            for k, v in want.items() if got.get(k) != v]
     if bad:
         raise run.fail(f"{what}: " + "; ".join(bad))
