@@ -72,7 +72,7 @@ struct frame_pool {
     struct frame_pool_hole {
         uint64_t page;          /**< first page of the run (index in the range) */
         uint64_t pages;         /**< its length */
-    } holes[FRAME_POOL_HOLES];
+    } holes[FRAME_POOL_HOLES];  /**< the freed runs */
 };
 
 /** One capability for the child: a slot of the caller, copied to a slot of the child. */
@@ -80,6 +80,10 @@ struct spawn_cap {
     cap_t from;                 /**< the caller's slot */
     cap_t to;                   /**< the child's slot (>= 1) */
 };
+
+/** spawn_params.flags: create the first thread but do not start it (the caller
+ *  starts it with sys_thread_start(), e.g. after registering it with the memory manager). */
+#define SPAWN_SUSPENDED 0x1
 
 /** What to start. */
 struct spawn_params {
@@ -89,10 +93,11 @@ struct spawn_params {
     const struct spawn_cap *caps; /**< given before the thread starts */
     unsigned ncaps;             /**< 0..SPAWN_CAPS_MAX */
     int priority;               /**< of the first thread */
-    bool suspended;             /**< create the first thread but do not start it
-                                     (the caller sys_thread_start()s it) */
-    unsigned stack_pages;       /**< stack pages to map, from the top down: 1..SPAWN_STACK_PAGES
-                                     (the rest is left to a pager); 0: all of them */
+    /** Stack pages to map, from SPAWN_STACK_TOP down: 1..SPAWN_STACK_PAGES, 0 for all
+     *  SPAWN_STACK_PAGES. The caller may declare the stack below them demand-zero
+     *  (mm_alloc() of the pages below SPAWN_STACK_TOP - stack_mapped pages). */
+    unsigned stack_mapped;
+    unsigned flags;             /**< SPAWN_SUSPENDED or 0 */
 };
 
 /** A started process, as its parent holds it. */
@@ -157,7 +162,8 @@ long spawn_check(const void *image, size_t size, const char **why);
  * @param sp name, arguments, capabilities and priority.
  * @param out the process, filled on success.
  * @return 0; -E_NOEXEC for a bad file (prints why), -E_INVAL for bad
- *         arguments (argc, strings too long, too many caps), -E_NOMEM when
+ *         arguments (argc, strings too long, too many caps, stack_mapped,
+ *         flags), -E_NOMEM when
  *         the pool is exhausted, or the error of the system call that
  *         failed. On failure everything made so far is deleted again.
  *         Not reentrant: it uses the one page at SPAWN_WINDOW.

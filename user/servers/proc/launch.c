@@ -4,7 +4,7 @@
  * A spawn checks the request completely, loads the program with spawn()
  * (user/lib/spawn.c) from the archive into a piece of the frame pool, its
  * first thread still stopped; gives it the standard set and the caller's
- * staged capabilities; registers it with the memory manager (mm_attach);
+ * staged capabilities; registers it with the memory manager (mm_register);
  * starts it; and starts a watcher thread that joins its main thread and
  * reports the status to our own endpoint. proc_died() then frees the
  * process's memory (the piece goes back to the pool) and keeps its status
@@ -30,50 +30,60 @@
 /* ---- the memory manager's part ---- */
 
 /*
- * With a memory manager (PROC_WITH_MM at build time, and an endpoint at
- * PROC_CAP_MM), a program's image is still loaded here, but only the top
- * MM_EAGER_STACK stack pages are mapped; the rest of the stack and the heap
- * are the manager's demand-zero regions, and its faults go there. Without
- * one, spawn() maps the whole stack (and the heap is in the image's bss).
- * The calls are those of user/lib/mm.c (mica/proto/mm.h).
+ * With a memory manager (PROC_WITH_MM at build time, and an unbadged
+ * endpoint at PROC_CAP_MM), a program's image is still loaded here, but
+ * only the top MM_EAGER_STACK stack pages are mapped; the rest of the stack
+ * is a demand-zero region of the memory manager, which gets the program's
+ * faults (the program's malloc() grows its heap there itself: start.c).
+ * Without one, spawn() maps the whole stack and the heap is in the image's
+ * bss. The calls are those of user/lib/mm.c (mica/proto/mm.h); this is all
+ * of proc that knows of the memory manager.
  */
 #ifdef PROC_WITH_MM
 #include <mm.h>
-#include <mica/proto/mm.h>
 
-#define MM_EAGER_STACK  1
-#define MM_LIMIT        1024            /* frames a process may have */
+#define MM_EAGER_STACK  2               /* stack pages spawn() maps (the arguments) */
 
+static cap_t mm_manager;                /* ours, badged MM_BADGE_MANAGER */
+
+/* An unbadged endpoint at PROC_CAP_MM (so that each child's can be badged
+ * with its pid): mint our manager capability from it. */
 static bool mm_present(void)
 {
     struct cap_info ci;
-    return sys_cap_info(STD_SLOT(PROC_CAP_MM), (long)&ci) == 0 && ci.type == CAP_TYPE_ENDPOINT;
+    if (sys_cap_info(STD_SLOT(PROC_CAP_MM), (long)&ci) < 0 || ci.type != CAP_TYPE_ENDPOINT ||
+        ci.badge != 0)
+        return false;
+    long r = sys_cap_mint(STD_SLOT(PROC_CAP_MM), -1, RIGHT_SEND | RIGHT_GRANT, MM_BADGE_MANAGER);
+    mm_manager = r > 0 ? r : 0;
+    return mm_manager != 0;
 }
 
-/* Register p's space, declare the lazy part of its stack, route its faults. */
-static long mm_attach(struct proc *p)
+/* Register p's space, declare the rest of its stack demand-zero, send its
+ * faults to the memory manager (badged with its pid). */
+static long mm_register(struct proc *p)
 {
-    long r = mm_add(p->pid, MM_LIMIT, p->space);
+    long r = mm_add(mm_manager, pm.buf, p->pid, p->space, 0);
     if (r == 0)
-        r = mm_alloc(p->pid, SPAWN_STACK_TOP - SPAWN_STACK_PAGES * 4096UL,
-                     SPAWN_STACK_PAGES - MM_EAGER_STACK, 1);
+        r = mm_alloc(mm_manager, p->pid, SPAWN_STACK_TOP - SPAWN_STACK_PAGES * 4096UL,
+                     SPAWN_STACK_PAGES - MM_EAGER_STACK, MM_WRITE);
     long f = r == 0 ? sys_cap_mint(STD_SLOT(PROC_CAP_MM), -1, RIGHT_SEND, (long)p->pid) : r;
     if (f >= 0) {
         r = sys_thread_set_fault_handler(p->thread, f);
-        sys_cap_delete(f);              /* the handler does not need the capability */
+        sys_cap_delete(f);              /* the handler does not keep the capability */
     }
     return f < 0 ? f : r;
 }
 
-static void mm_detach(struct proc *p)
+static void mm_unregister(struct proc *p)
 {
-    mm_remove(p->pid);
+    mm_remove(mm_manager, p->pid);
 }
 #else
 #define MM_EAGER_STACK  0               /* spawn(): the whole stack */
 static bool mm_present(void) { return false; }
-static long mm_attach(struct proc *p) { return 0; }
-static void mm_detach(struct proc *p) { }
+static long mm_register(struct proc *p) { return 0; }
+static void mm_unregister(struct proc *p) { }
 #endif
 
 /* ---- spawn ---- */
@@ -150,7 +160,8 @@ static uint64_t launch(struct proc *p, const struct archive_entry *e, const stru
     if (r >= 0) {
         struct spawn_params sp = { .name = p->name, .argc = (int)rq->argc, .argv = argv,
                                    .caps = caps, .ncaps = (unsigned)r, .priority = CHILD_PRIO,
-                                   .suspended = true, .stack_pages = MM_EAGER_STACK };
+                                   .flags = SPAWN_SUSPENDED,
+                                   .stack_mapped = pm.use_mm ? MM_EAGER_STACK : 0 };
         r = spawn(&pm.pool, e, &sp, &child);
     }
     for (unsigned i = 0; i < nminted; i++)
@@ -161,7 +172,7 @@ static uint64_t launch(struct proc *p, const struct archive_entry *e, const stru
     p->space = child.space;
     p->frames = child.frames;
     p->state = PROC_RUNNING;
-    if (pm.use_mm && (r = mm_attach(p)) < 0)
+    if (pm.use_mm && (r = mm_register(p)) < 0)
         goto fail;
     if ((r = sys_thread_start(p->thread)) < 0)
         goto fail;
@@ -250,7 +261,7 @@ static int watch(void *arg)
 void proc_free_memory(struct proc *p)
 {
     if (pm.use_mm)
-        mm_detach(p);
+        mm_unregister(p);
     if (p->frames)
         frame_pool_put(&pm.pool, p->frames);
     if (p->space)

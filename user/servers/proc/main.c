@@ -159,6 +159,7 @@ int main(int argc, char **argv)
     static struct reply rp;
     struct ipc_msg m;
     ipc_buffer_register(&buf);
+    pm.buf = &buf;
     long r = boot(argc, argv);
     if (r < 0)
         return 1;

@@ -62,6 +62,7 @@ struct procman {
     const void *archive;        /* mapped at PROC_ARCHIVE_ADDR */
     size_t archive_size;
     cap_t died;                 /* our endpoint, SEND, badge PROCMAN_BADGE_DIED */
+    struct ipc_buffer *buf;     /* the server thread's IPC buffer */
     bool use_mm;                /* the memory manager pages programs (launch.c) */
 };
 
