@@ -23,6 +23,7 @@
 #define MAIN_PRIO   (PRIO_DEFAULT + 5)
 #define HIGH_PRIO   (PRIO_DEFAULT + 10)     /* runs at once when started, then blocks */
 #define LONG_SLEEP  100000
+#define LIMIT       100                     /* ticks any join may take (a kill that failed) */
 
 static const char *state_name(int s)
 {
@@ -72,7 +73,7 @@ static int kill_self(void *unused)
 static void start_joiners(cap_t victim, struct join_arg j[2], cap_t jt[2])
 {
     for (int i = 0; i < 2; i++) {
-        j[i] = (struct join_arg){ sys_cap_copy(victim, -1), TIMEOUT_FOREVER, 999, 0 };
+        j[i] = (struct join_arg){ sys_cap_copy(victim, -1), LIMIT, 999, 0 };
         jt[i] = thread_spawn("joiner", joiner, &j[i], HIGH_PRIO);
     }
 }
@@ -93,7 +94,7 @@ static void kill_case(const char *what, cap_t victim, bool spawned)
     thread_join(jt[1], NULL);
     int status = -1;
     if (spawned)
-        thread_join(victim, &status);
+        thread_join_timeout(victim, LIMIT, &status);
     else
         status = (int)sys_thread_join(victim, 0);
     printf("kill: victim=%s before=%s ret=%ld after=%s exit=%d joiner0=%ld joiner1=%ld "
@@ -141,7 +142,7 @@ static void kill_joining(tick_t timeout, const char *what)
     sys_cap_delete(ja.target);
     long r = sys_thread_kill(target);
     int status = -1;
-    thread_join(target, &status);
+    thread_join_timeout(target, LIMIT, &status);
     printf("kill: joined_target case=%s ret=%ld status=%d\n", what, r, status);
 }
 
@@ -152,7 +153,7 @@ static void kill_itself(void)
     self_cap = thread_spawn("selfkill", kill_self, NULL, PRIO_DEFAULT);
     start_joiners(self_cap, j, jt);
     int status = -1;
-    thread_join(self_cap, &status);     /* lets it run: it kills itself */
+    thread_join_timeout(self_cap, LIMIT, &status);  /* lets it run: it kills itself */
     thread_join(jt[0], NULL);
     thread_join(jt[1], NULL);
     printf("kill: self joiner0=%ld joiner1=%ld join=%d\n", j[0].result, j[1].result, status);
@@ -169,7 +170,7 @@ static void kill_refused(void)
     printf("kill: err first ret=%ld\n", sys_thread_kill(t));
     printf("kill: err dead ret=%ld\n", sys_thread_kill(t));
     sys_cap_delete(ro);
-    thread_join(t, NULL);
+    thread_join_timeout(t, LIMIT, NULL);
     printf("kill: err reaped ret=%ld\n", sys_thread_kill(t));
 }
 
