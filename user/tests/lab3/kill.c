@@ -22,7 +22,7 @@
 
 #define MAIN_PRIO   (PRIO_DEFAULT + 5)
 #define HIGH_PRIO   (PRIO_DEFAULT + 10)     /* runs at once when started, then blocks */
-#define LONG_SLEEP  100000
+#define LONG_SLEEP  60                      /* outlives each case; shorter than LIMIT */
 #define LIMIT       100                     /* ticks any join may take (a kill that failed) */
 
 static const char *state_name(int s)
