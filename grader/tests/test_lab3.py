@@ -503,7 +503,7 @@ def test_kill_self_and_errors(run):
                        no=[r"^kill: self survived"])
     for case in ("joining", "joining_timeout"):
         assert_lines_match(lines, rf"^kill: joined_target case={case} ret=0 status={k}$")
-    want = {"read_only": err("E_NORIGHTS"), "empty_slot": err("E_BADCAP"),
+    want = {"empty_slot": err("E_BADCAP"),
             "null_slot": err("E_BADCAP"), "wrong_type": err("E_WRONGTYPE"), "first": 0,
             "dead": err("E_DEAD"), "reaped": err("E_BADCAP")}
     got = {m[1]: int(m[2]) for m in (re.match(r"^kill: err (\w+) ret=(-?\d+)$", s) for s in lines)

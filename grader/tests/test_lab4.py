@@ -377,6 +377,7 @@ def test_kill_blocked_in_ipc(run):
         "notify": {"poll": 1},
         "call_replying": {"reply": err("E_BADCAP")},
         "bound": {"signal": 0, "poll": 1},
+        "read_only": {"kill": err("E_NORIGHTS"), "after": "blocked"},
         "server": {"caller": err("E_DEAD")},
         "fastpath": {"reply": err("E_BADCAP")},
     }
@@ -386,7 +387,7 @@ def test_kill_blocked_in_ipc(run):
         if r is None:
             problems.append(f"{case}: MISSING 'killipc: case={case} ...'")
             continue
-        checks = {"kill": 0, "status": KILLED, **checks}
+        checks = {"kill": 0, "status": KILLED, **checks}     # read_only: killed afterwards
         if "before" in r:
             checks["before"] = "blocked"
         for k, v in checks.items():

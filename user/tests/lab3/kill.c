@@ -10,7 +10,8 @@
  * threads of the address space). Then:
  *   kill: self joiner0=J joiner1=J          a thread that kills itself
  *   kill: joined_target ret=R status=S      the thread a killed joiner was joining
- *   kill: err <what> ret=R                  refused kills
+ *   kill: err <what> ret=R                  refused kills (a read-only capability:
+ *                                           lab 4's killipc, which can mint one)
  *   kill: resources threads_before=N threads_after=N kmem_before=N kmem_after=N
  */
 #include <stdio.h>
@@ -162,14 +163,11 @@ static void kill_itself(void)
 static void kill_refused(void)
 {
     cap_t t = thread_spawn("refused", sleep_long, NULL, HIGH_PRIO);
-    cap_t ro = sys_cap_mint(t, -1, RIGHT_READ, 0);
-    printf("kill: err read_only ret=%ld\n", sys_thread_kill(ro));
     printf("kill: err empty_slot ret=%ld\n", sys_thread_kill(200));
     printf("kill: err null_slot ret=%ld\n", sys_thread_kill(CAP_NULL));
     printf("kill: err wrong_type ret=%ld\n", sys_thread_kill(CAP_SELF_SPACE));
     printf("kill: err first ret=%ld\n", sys_thread_kill(t));
     printf("kill: err dead ret=%ld\n", sys_thread_kill(t));
-    sys_cap_delete(ro);
     thread_join_timeout(t, LIMIT, NULL);
     printf("kill: err reaped ret=%ld\n", sys_thread_kill(t));
 }

@@ -10,6 +10,9 @@
  *                        caller (E_BADCAP)
  *   notify               a signal afterwards stays in the word (poll = 1)
  *   bound                its bound notification can be signalled and polled
+ * and
+ *   killipc: case=read_only kill=R status=S    a capability without RIGHT_WRITE
+ *                        cannot kill (E_NORIGHTS); the thread lives on
  * and two lines about servers:
  *   killipc: case=server kill=R status=S caller=R   the caller of a killed
  *                        server (received, not replied) gets E_DEAD
@@ -179,6 +182,21 @@ static void fastpath(void)
            fp_reply, status, after.hits - before.hits);
 }
 
+static void read_only(void)
+{
+    cap_t t = thread_spawn("readonly", do_wait, NULL, HIGH_PRIO);
+    cap_t ro = sys_cap_mint(t, -1, RIGHT_READ, 0);
+    long k = sys_thread_kill(ro);
+    struct thread_info ti = { 0 };
+    thread_info(t, &ti);
+    sys_cap_delete(ro);
+    sys_thread_kill(t);
+    int status = -1;
+    thread_join(t, &status);
+    printf("killipc: case=read_only kill=%ld after=%s status=%d\n", k, state_name(ti.state),
+           status);
+}
+
 SCENARIO(killipc, "sys_thread_kill on threads blocked in send, receive, call and notify")
 {
     thread_set_priority(CAP_SELF_THREAD, MAIN_PRIO);
@@ -191,6 +209,7 @@ SCENARIO(killipc, "sys_thread_kill on threads blocked in send, receive, call and
     one("notify", do_wait, NULL, 0);
     call_replying();
     bound();
+    read_only();
     server_killed();
     fastpath();
     return 0;
