@@ -92,7 +92,7 @@ static void mm_unregister(struct proc *p) { }
  * rq->args. Returns 0 or E_INVAL. */
 static uint64_t unpack_args(const struct proc_spawn *rq, const char *argv[PROC_ARGC_MAX])
 {
-    /* LAB 6 BEGIN: proc: spawn: check the request and unpack the arguments */
+    /* LAB 6 BEGIN: proc: check a spawn request and unpack its arguments */
     size_t plen = strnlen(rq->path, sizeof rq->path);
     if (plen == 0 || plen == sizeof rq->path)
         return E_INVAL;
