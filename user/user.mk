@@ -38,12 +38,13 @@ ULIB_OBJS := \
 	$B/user/lib/selfspace.o \
 	$B/user/lib/naming.o \
 	$B/user/lib/crash.o \
+	$B/user/lib/process.o \
 	$B/user/lib/string.o \
 	$B/user/lib/format.o
 ULIB := $B/user/libmica.a
 
 # The programs.
-USER_PROGS := root names block fs fstest ipcserver console rs badsrv crashtest
+USER_PROGS := root names block fs fstest ipcserver proc ptest console rs badsrv crashtest
 
 # The servers and test programs the root task spawns (user/lib/spawn.c).
 names_OBJS := $B/user/servers/names/main.o $B/user/servers/names/table.o
@@ -59,6 +60,11 @@ console_OBJS := $B/user/servers/console/main.o $B/user/servers/console/console.o
 rs_OBJS := $B/user/servers/rs/main.o $B/user/servers/rs/service.o $B/user/servers/rs/instance.o
 badsrv_OBJS := $B/user/tests/lab7/badsrv.o
 crashtest_OBJS := $B/user/tests/lab7/crashtest.o $B/user/servers/fs/client.o
+proc_OBJS := \
+	$B/user/servers/proc/main.o \
+	$B/user/servers/proc/launch.o \
+	$B/user/servers/proc/ops.o
+ptest_OBJS := $B/user/tests/lab6/ptest.o
 
 # The root task: the scenario runner and the scenarios built into it.
 root_OBJS := \
@@ -71,9 +77,11 @@ root_OBJS := \
 	$B/user/tests/lab3/timeslice.o \
 	$B/user/tests/lab3/cycles.o \
 	$B/user/tests/lab3/join.o \
+	$B/user/tests/lab3/kill.o \
 	$B/user/tests/lab4/caps.o \
 	$B/user/tests/lab4/pingpong.o \
 	$B/user/tests/lab4/ipcsem.o \
+	$B/user/tests/lab4/killipc.o \
 	$B/user/tests/lab5/pager.o \
 	$B/user/tests/lab5/faults.o \
 	$B/user/tests/lab5/framemap.o \
@@ -95,6 +103,7 @@ root_OBJS := \
 	$B/user/servers/fs/client.o \
 	$B/user/root/servers.o \
 	$B/user/root/recover.o \
+	$B/user/root/procs.o \
 	$B/user/servers/console/console.o \
 	$B/user/shell/shell.o
 

@@ -5,8 +5,8 @@
  * INTERIM, for the lead: this is the one place to switch to the process
  * manager. Until bin/proc is on main, rs loads programs itself with
  * user/lib/spawn.c from a copy of the boot archive (RS_CAP_ARCHIVE) into
- * its memory piece (RS_CAP_MEMORY); each service keeps the same part of
- * the piece for all its instances, so restarts use no more memory. With
+ * its memory piece (RS_CAP_MEMORY); a dead instance's pages go back to the
+ * pool (frame_pool_put()), so restarts use no more memory. With
  * proc: proc_give() the capabilities below, proc_spawn(path, ...) for the
  * pid and a READ thread capability, instance_wait() joins it as now, and
  * instance_reap() has nothing left to free (proc frees the process), and a
@@ -98,22 +98,12 @@ long instance_start(struct service *s)
         caps[n++] = (struct spawn_cap){ r, SELF_SPACE_BOOTSTRAP };
     }
 
-    /* The same part of the memory piece every time (the dead instance's
-     * piece was deleted by instance_reap()). */
-    struct frame_pool mine = { .range = pool.range, .next = s->inst.mem_offset,
-                               .pages = s->inst.mem_offset + s->inst.mem_pages };
-    struct frame_pool *from = s->inst.mem_pages ? &mine : &pool;
-    uint64_t before = from->next;
     const char *argv[] = { s->name };
     struct spawn_params sp = { .name = s->name, .argc = 1, .argv = argv, .caps = caps,
                                .ncaps = n, .priority = PRIO_DEFAULT };
-    r = spawn(from, &e, &sp, &p);
+    r = spawn(&pool, &e, &sp, &p);
     if (r < 0)
         goto out;
-    if (!s->inst.mem_pages) {
-        s->inst.mem_offset = before;
-        s->inst.mem_pages = pool.next - before;
-    }
     s->inst.thread = p.thread;
     s->inst.space = p.space;
     s->inst.frames = p.frames;
@@ -135,7 +125,7 @@ long instance_wait(struct instance *in)
 
 void instance_reap(struct instance *in)
 {
-    sys_cap_delete(in->frames);         /* unmaps every page of the dead process */
+    frame_pool_put(&pool, in->frames);  /* unmaps every page of the dead process */
     sys_cap_delete(in->space);
     in->thread = in->space = in->frames = 0;
 }

@@ -17,8 +17,6 @@
 struct instance {
     cap_t thread;               /* its main thread (joined by the watcher) */
     cap_t space, frames;        /* interim (spawn.c): its space and all its pages */
-    uint64_t mem_offset;        /* where its pages are in rs's memory piece ... */
-    uint64_t mem_pages;         /* ... and how many (0: never started) */
     uint64_t pid;
 };
 
