@@ -33,6 +33,7 @@ ULIB_OBJS := \
 	$B/user/lib/ipc.o \
 	$B/user/lib/rpc.o \
 	$B/user/lib/console.o \
+	$B/user/lib/mm.o \
 	$B/user/lib/archive.o \
 	$B/user/lib/spawn.o \
 	$B/user/lib/string.o \
@@ -40,7 +41,7 @@ ULIB_OBJS := \
 ULIB := $B/user/libmica.a
 
 # The programs.
-USER_PROGS := root names block fs fstest ipcserver
+USER_PROGS := root names block fs fstest ipcserver mm mmtest
 
 # The servers and test programs the root task spawns (user/lib/spawn.c).
 names_OBJS := $B/user/servers/names/main.o $B/user/servers/names/table.o
@@ -52,6 +53,12 @@ fs_OBJS := \
 	$B/user/servers/fs/blockclient.o
 fstest_OBJS := $B/user/tests/lab6/fstest.o $B/user/servers/fs/client.o
 ipcserver_OBJS := $B/user/tests/bench/ipcserver.o
+mm_OBJS := \
+	$B/user/servers/mm/main.o \
+	$B/user/servers/mm/serve.o \
+	$B/user/servers/mm/process.o \
+	$B/user/servers/mm/pool.o
+mmtest_OBJS := $B/user/tests/lab5/mmtest.o
 
 # The root task: the scenario runner and the scenarios built into it.
 root_OBJS := \
@@ -72,6 +79,7 @@ root_OBJS := \
 	$B/user/tests/lab5/framemap.o \
 	$B/user/tests/lab5/rtc.o \
 	$B/user/tests/lab5/console.o \
+	$B/user/tests/lab5/mmroot.o \
 	$B/user/tests/lab4/fastpath.o \
 	$B/user/tests/bench/ipcbench.o \
 	$B/user/tests/fuzz/sysfuzz.o \

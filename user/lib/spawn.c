@@ -239,11 +239,12 @@ long spawn(struct frame_pool *pool, const struct archive_entry *prog,
         printf("spawn: %s: bad ELF: %s\n", sp->name, why);
         return -E_NOEXEC;
     }
-    if (sp->ncaps > SPAWN_CAPS_MAX || (sp->ncaps && !sp->caps) ||
-        build_args(sp, arg_block, &startup_va) < 0)
+    uint64_t stack = sp->stack_mapped ? sp->stack_mapped : SPAWN_STACK_PAGES;
+    if (sp->ncaps > SPAWN_CAPS_MAX || (sp->ncaps && !sp->caps) || stack > SPAWN_STACK_PAGES ||
+        (sp->flags & ~SPAWN_SUSPENDED) || build_args(sp, arg_block, &startup_va) < 0)
         return -E_INVAL;
 
-    uint64_t pages = image_pages(prog->data, &eh) + SPAWN_STACK_PAGES;
+    uint64_t pages = image_pages(prog->data, &eh) + stack;
     *out = (struct process){ .space = -1, .thread = -1, .frames = -1, .entry = eh.e_entry,
                              .pages = pages };
     long r = frame_pool_take(pool, pages);
@@ -256,10 +257,10 @@ long spawn(struct frame_pool *pool, const struct archive_entry *prog,
     out->space = r;
 
     r = map_segments(prog->data, &eh, out->frames, out->space);
-    for (uint64_t i = 0; r >= 0 && i < SPAWN_STACK_PAGES; i++) {
-        uint64_t index = pages - SPAWN_STACK_PAGES + i;
-        uint64_t va = SPAWN_STACK_TOP - (SPAWN_STACK_PAGES - i) * PAGE;
-        bool top = i == SPAWN_STACK_PAGES - 1;
+    for (uint64_t i = 0; r >= 0 && i < stack; i++) {
+        uint64_t index = pages - stack + i;
+        uint64_t va = SPAWN_STACK_TOP - (stack - i) * PAGE;
+        bool top = i == stack - 1;
         r = fill_page(out->frames, index, arg_block, 0, top ? PAGE : 0);
         if (r == 0)
             r = sys_frame_map(out->frames, (long)index, out->space, (long)va,
@@ -277,7 +278,7 @@ long spawn(struct frame_pool *pool, const struct archive_entry *prog,
     if (r < 0)
         goto fail;
     out->thread = r;
-    r = sys_thread_start(out->thread);
+    r = sp->flags & SPAWN_SUSPENDED ? 0 : sys_thread_start(out->thread);
     if (r < 0)
         goto fail;
     return 0;

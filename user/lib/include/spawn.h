@@ -67,6 +67,10 @@ struct spawn_cap {
     cap_t to;                   /**< the child's slot (>= 1) */
 };
 
+/** spawn_params.flags: create the first thread but do not start it (the caller
+ *  starts it with sys_thread_start(), e.g. after registering it with the memory manager). */
+#define SPAWN_SUSPENDED 0x1
+
 /** What to start. */
 struct spawn_params {
     const char *name;           /**< thread name (traces, ps) */
@@ -75,6 +79,11 @@ struct spawn_params {
     const struct spawn_cap *caps; /**< given before the thread starts */
     unsigned ncaps;             /**< 0..SPAWN_CAPS_MAX */
     int priority;               /**< of the first thread */
+    /** Stack pages to map, from SPAWN_STACK_TOP down: 1..SPAWN_STACK_PAGES, 0 for all
+     *  SPAWN_STACK_PAGES. The caller may declare the stack below them demand-zero
+     *  (mm_alloc() of the pages below SPAWN_STACK_TOP - stack_mapped pages). */
+    unsigned stack_mapped;
+    unsigned flags;             /**< SPAWN_SUSPENDED or 0 */
 };
 
 /** A started process, as its parent holds it. */
@@ -120,7 +129,8 @@ long spawn_check(const void *image, size_t size, const char **why);
  * @param sp name, arguments, capabilities and priority.
  * @param out the process, filled on success.
  * @return 0; -E_NOEXEC for a bad file (prints why), -E_INVAL for bad
- *         arguments (argc, strings too long, too many caps), -E_NOMEM when
+ *         arguments (argc, strings too long, too many caps, stack_mapped,
+ *         flags), -E_NOMEM when
  *         the pool is exhausted, or the error of the system call that
  *         failed. On failure everything made so far is deleted again.
  *         Not reentrant: it uses the one page at SPAWN_WINDOW.

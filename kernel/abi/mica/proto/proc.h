@@ -36,6 +36,7 @@
 #define PROC_CAP_SERVICE 8      /**< a server's own endpoint, receive right only */
 #define PROC_CAP_NAMES   9      /**< the name server, badged (proto/names.h) */
 #define PROC_CAP_DEP     10     /**< the first server this one depends on */
+#define PROC_CAP_MM      13     /**< the memory manager, badged with the pid; also the fault handler (proto/mm.h) */
 /** @} */
 
 /** @name Labels */
