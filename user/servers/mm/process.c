@@ -242,7 +242,7 @@ static const struct pager_area *area_of(const struct pager_proc *p, uint64_t add
 static uint64_t serve_fault(struct pager *pg, struct pager_proc *p, uint64_t addr,
                             uint64_t access, uint64_t vector)
 {
-    /* LAB 5 BEGIN: mm: serve a demand-zero fault: find the region, zero a frame, map it */
+    /* LAB 5 BEGIN: mm: demand paging: find the region, zero a frame and install it */
     if (vector != VECTOR_PF || (access & (FAULT_PRESENT | FAULT_EXEC)))
         return E_FAULT;                 /* not a missing page: no pager can help */
     const struct pager_area *a = area_of(p, addr);

@@ -267,7 +267,8 @@ static void test_faults(void)
     CHECK_EQ(stat_of(&pg, 7).refused, 2);
     /* Read-only: a read maps a zero page read-only, a write is refused. */
     CHECK_EQ(touch(&pg, 7, A + 8 * PAGE, false, 0), 0);
-    CHECK(!lookup(BASE, A + 8 * PAGE)->writable);
+    struct mapping *ro = lookup(BASE, A + 8 * PAGE);
+    CHECK(ro && !ro->writable);
     CHECK_EQ(touch(&pg, 7, A + 8 * PAGE, true, 1), -1);
     /* Not missing pages, or not page faults: refused. */
     CHECK_EQ(pager_fault(&pg, 7, A + PAGE, FAULT_USER | FAULT_EXEC, 14), E_FAULT);
@@ -474,7 +475,9 @@ static void test_random(void)
                          NULL);
         if (labels[k] == IPC_LABEL_FAULT && e == 0) {
             struct mapping *m = lookup(pager_find(&pg, badge)->space, w[0] & ~(PAGE - 1));
-            sys.phys[m->frame][rng(PAGE)] = 0xff;       /* the process uses it */
+            CHECK(m);
+            if (m)
+                sys.phys[m->frame][rng(PAGE)] = 0xff;   /* the process uses it */
             served++;
         }
         allocs += labels[k] == MM_ALLOC && e == 0;
