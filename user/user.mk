@@ -55,10 +55,11 @@ fstest_OBJS := $B/user/tests/lab6/fstest.o $B/user/servers/fs/client.o
 ipcserver_OBJS := $B/user/tests/bench/ipcserver.o
 mm_OBJS := \
 	$B/user/servers/mm/main.o \
+	$B/user/servers/mm/server.o \
 	$B/user/servers/mm/serve.o \
 	$B/user/servers/mm/process.o \
 	$B/user/servers/mm/pool.o
-mmtest_OBJS := $B/user/tests/lab5/mmtest.o
+mmtest_OBJS := $B/user/tests/lab5/mmtest.o $B/user/tests/lab5/mmcheck.o
 
 # The root task: the scenario runner and the scenarios built into it.
 root_OBJS := \
@@ -80,6 +81,11 @@ root_OBJS := \
 	$B/user/tests/lab5/rtc.o \
 	$B/user/tests/lab5/console.o \
 	$B/user/tests/lab5/mmroot.o \
+	$B/user/tests/lab5/mmcheck.o \
+	$B/user/servers/mm/server.o \
+	$B/user/servers/mm/serve.o \
+	$B/user/servers/mm/process.o \
+	$B/user/servers/mm/pool.o \
 	$B/user/tests/lab4/fastpath.o \
 	$B/user/tests/bench/ipcbench.o \
 	$B/user/tests/fuzz/sysfuzz.o \

@@ -1,11 +1,13 @@
-"""Lab 5: the memory manager (bin/mm), the user-level pager of every process.
+"""Lab 5: the memory manager (user/servers/mm), the user-level pager of every process.
 
-One boot, init=mm: the root task acts as the manager (user/tests/lab5/mmroot.c):
-it starts bin/mm with a frame piece, registers bin/mmtest with it (a limit, a
-demand-zero stack) and starts it; mmtest (user/tests/lab5/mmtest.c) prints the
-memory manager's numbers (MM_STAT) around everything it does. The grader
+One boot, init=mm (user/tests/lab5/mmroot.c): the memory manager's code runs as
+a thread of the root task, which registers its own address space with it as a
+process and runs the checks of user/tests/lab5/mmcheck.c on itself; they print
+the memory manager's numbers (MM_STAT) around everything they do. The grader
 compares them with what must follow: sizes and addresses come from the sources
 and the ABI header (mica/proto/mm.h), kills from the kernel's own fault lines.
+The same checks run again in lab 6 in a spawned program served by bin/mm
+(test_lab6_mm.py), which imports the check_* helpers below.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from grader.tests.test_lab5_kernel import KILLED, expect_one_kill
 
 ROOT = Path(__file__).resolve().parents[2]
 MM = Boot(args="init=mm")
+__all__ = ["key_values"]    # re-exported for test_lab6_mm.py
 
 
 def define(path: str, name: str) -> int:
@@ -25,6 +28,10 @@ def define(path: str, name: str) -> int:
     m = re.search(rf"#define\s+{name}\s+\(?(0x[0-9a-fA-F]+|\d+)[uUlL]*", (ROOT / path).read_text())
     assert m, f"{path} defines no number {name}"
     return int(m[1], 0)
+
+
+def mmcheck(name: str) -> int:
+    return define("user/tests/lab5/mmcheck.c", name)
 
 
 def mmtest(name: str) -> int:
@@ -43,8 +50,8 @@ PAGE = 4096
 WORDS = PAGE // 8
 
 
-def lines_of(run: Run) -> list[str]:
-    return scenario(run, "mm")
+def lines_of(run: Run, name: str = "mm") -> list[str]:
+    return scenario(run, name)
 
 
 def stats(run: Run, lines: list[str], prefix: str = "mmtest: stat ") -> dict[str, dict]:
@@ -104,11 +111,10 @@ def pattern(page: int, word: int) -> int:
     return 0x6D6D000000000000 | page << 16 | word
 
 
-@grade(lab=5, points=10, title="touching N fresh pages of a region takes N faults and N frames; "
-       "they read zero and keep what is written", boot=MM)
-def test_mm_demand_zero(run):
-    lines = lines_of(run)
-    n = mmtest("TOUCH")
+# ---- checks, shared with test_lab6_mm.py --------------------------------------------
+
+def check_demand_zero(run: Run, lines: list[str]) -> None:
+    n = mmcheck("TOUCH")
     expect_ops(run, lines, "mmtest:", {"alloc": 0})
     declared, touched, written = (stat(run, lines, w) for w in ("declared", "touched", "written"))
     if delta(declared, touched, "faults") != n or delta(declared, touched, "frames") != n:
@@ -132,35 +138,8 @@ def test_mm_demand_zero(run):
         raise run.fail(f"expected the written data back, first/last words {want}, saw {data}")
 
 
-@grade(lab=5, points=5, title="a program's stack below its mapped top pages is demand-zero",
-       boot=MM)
-def test_mm_stack(run):
-    lines = lines_of(run)
-    expect_ops(run, lines, "mmroot:", {"add": 0, "alloc_stack": 0, "fault_handler": 0,
-                                       "start": 0})
-    start, after = stat(run, lines, "start"), stat(run, lines, "stack")
-    stack, mapped = shared("MMTEST_STACK"), shared("MMTEST_MAPPED")
-    if start["committed"] != stack - mapped or start["limit"] != shared("MMTEST_LIMIT"):
-        raise run.fail(f"expected mmtest to start with its demand-zero stack committed "
-                       f"({stack - mapped} pages) and limit {shared('MMTEST_LIMIT')}, saw {start}")
-    depth, frame = mmtest("DEPTH"), mmtest("FRAME")
-    least = depth * frame // PAGE - mapped
-    faults, frames = delta(start, after, "faults"), delta(start, after, "frames")
-    if faults < least or frames != faults:
-        raise run.fail(f"expected {depth} stack frames of {frame} bytes to fault in at least "
-                       f"{least} stack pages, one frame each; saw faults +{faults} frames "
-                       f"+{frames}")
-    want = sum(d + i for d in range(1, depth + 1) for i in range(frame // 512))
-    got = one(run, lines, "mmtest: stack ")
-    if got.get("sum") != want:
-        raise run.fail(f"expected the deep stack's values to add up to {want}, saw {got}")
-
-
-@grade(lab=5, points=10, title="freed pages go back to the pool and come back zeroed when "
-       "touched again", boot=MM)
-def test_mm_reuse_zeroed(run):
-    lines = lines_of(run)
-    n = mmtest("TOUCH")
+def check_reuse_zeroed(run: Run, lines: list[str]) -> None:
+    n = mmcheck("TOUCH")
     expect_ops(run, lines, "mmtest:", {"free": 0, "realloc": 0})
     written, freed, retouched = (stat(run, lines, w) for w in ("written", "freed", "retouched"))
     if (delta(written, freed, "frames"), delta(written, freed, "committed"),
@@ -176,30 +155,7 @@ def test_mm_reuse_zeroed(run):
                        f"{reused.get('nonzero')} words left over from before")
 
 
-@grade(lab=5, points=5, title="malloc grows a heap at USER_HEAP_BASE through the memory manager",
-       boot=MM)
-def test_mm_heap(run):
-    lines = lines_of(run)
-    base, top = abi("USER_HEAP_BASE"), abi("USER_HEAP_BASE") + abi("USER_HEAP_MAX")
-    blocks, size = mmtest("BLOCKS"), mmtest("BLOCK_SIZE")
-    heap = one(run, lines, "mmtest: heap ")
-    if not (base <= int(heap.get("first", 0)) < top and base <= int(heap.get("last", 0)) < top):
-        raise run.fail(f"expected malloc's blocks in [{base:#x}, {top:#x}), saw {heap}")
-    if heap.get("mismatches") != 0:
-        raise run.fail(f"expected the {blocks} blocks to keep their data, saw {heap}")
-    before, after = stat(run, lines, "heap_before"), stat(run, lines, "heap_after")
-    least = blocks * size // PAGE
-    frames, faults = delta(before, after, "frames"), delta(before, after, "faults")
-    if frames < least or faults != frames or after["committed"] < after["frames"]:
-        raise run.fail(f"expected {blocks} blocks of {size} bytes to fault in at least {least} "
-                       f"heap pages, one frame each, within the commitment; saw {before} then "
-                       f"{after}")
-
-
-@grade(lab=5, points=10, title="allocations past the limit fail with E_NOMEM, exactly at the "
-       "limit; malloc then returns NULL and the program goes on", boot=MM)
-def test_mm_limit(run):
-    lines = lines_of(run)
+def check_limit(run: Run, lines: list[str]) -> None:
     limit = shared("MMTEST_LIMIT")
     expect_ops(run, lines, "mmtest:", {"alloc_over": "E_NOMEM", "alloc_fill": 0,
                                        "alloc_one_more": "E_NOMEM", "free_fill": 0})
@@ -210,21 +166,11 @@ def test_mm_limit(run):
                        f"saw {before} and {full}")
     if after["committed"] != before["committed"] or after["frames"] != before["frames"]:
         raise run.fail(f"expected refused requests to change nothing, saw {before} then {after}")
-    mallocs = {str(r["what"]): int(r["ptr"]) for r in
-               (key_values(s) for s in lines if s.startswith("mmtest: malloc "))}
-    if mallocs.get("big") != 0 or not mallocs.get("small"):
-        raise run.fail(f"expected malloc of 2 MiB to return NULL past the limit and a small one "
-                       f"to succeed, saw {mallocs}")
-    if one(run, lines, "mmroot: mmtest ").get("status") != 0:
-        raise run.fail("expected mmtest to go on to the end and exit with status 0")
 
 
-@grade(lab=5, points=10, title="a fault outside every region, or a write to a read-only one, "
-       "kills only that thread; the memory manager serves on", boot=MM)
-def test_mm_kill(run):
-    lines = lines_of(run)
-    expect_one_kill(run, lines, "outside", "#PF", mmtest("OUTSIDE"))
-    expect_one_kill(run, lines, "rowriter", "#PF", mmtest("READONLY"))
+def check_kill(run: Run, lines: list[str]) -> None:
+    expect_one_kill(run, lines, "outside", "#PF", mmcheck("OUTSIDE"))
+    expect_one_kill(run, lines, "rowriter", "#PF", mmcheck("READONLY"))
     threads = {str(r["name"]): (r.get("ret"), r.get("status")) for r in
                (key_values(s) for s in lines if s.startswith("mmtest: thread "))}
     if threads != {"outside": (0, KILLED), "rowriter": (0, KILLED)}:
@@ -235,23 +181,18 @@ def test_mm_kill(run):
               re.match(r"^fault: thread (outside|rowriter)#", s)]
     if others:
         raise run.fail(f"expected no other thread to die, saw {others}")
-    before, killed_, after = (stat(run, lines, w) for w in ("kill_before", "killed", "after"))
-    if delta(before, killed_, "refused") != 2:
+    before, killed, after = (stat(run, lines, w) for w in ("kill_before", "killed", "after"))
+    if delta(before, killed, "refused") != 2:
         raise run.fail(f"expected the memory manager to count 2 refused faults, saw {before} "
-                       f"then {killed_}")
+                       f"then {killed}")
     expect_ops(run, lines, "mmtest:", {"alloc_readonly": 0, "alloc_after": 0})
     value = one(run, lines, "mmtest: after ").get("value")
-    if value != 0xA5A5 or delta(killed_, after, "faults") != 1:
+    if value != 0xA5A5 or delta(killed, after, "faults") != 1:
         raise run.fail(f"expected the memory manager to serve a new region's fault after the "
-                       f"kills (value 0xa5a5, one fault), saw value={value} {killed_} {after}")
-    if one(run, lines, "mmroot: mmtest ").get("status") != 0:
-        raise run.fail("expected mmtest's main thread to survive its threads' deaths")
+                       f"kills (value 0xa5a5, one fault), saw value={value} {killed} {after}")
 
 
-@grade(lab=5, points=5, title="malformed or unauthorised requests get E_INVAL or E_PERM and "
-       "change nothing", boot=MM)
-def test_mm_malformed(run):
-    lines = lines_of(run)
+def check_malformed(run: Run, lines: list[str]) -> None:
     expect_ops(run, lines, "mmtest:", {
         "short_alloc": "E_INVAL", "long_stat": "E_INVAL", "unaligned": "E_INVAL",
         "kernel_half": "E_INVAL", "past_top": "E_INVAL", "wraps": "E_INVAL",
@@ -267,12 +208,9 @@ def test_mm_malformed(run):
         raise run.fail(f"expected refused requests to change nothing, saw {after} then {end}")
 
 
-@grade(lab=5, points=5, title="the manager registers and removes processes; MM_REMOVE gives "
-       "every frame and page of commitment back", boot=MM)
-def test_mm_manager(run):
-    lines = lines_of(run)
+def check_manager(run: Run, lines: list[str], init: int | str) -> None:
     expect_ops(run, lines, "mmroot:", {
-        "init": 0, "init_again": "E_EXIST", "add": 0, "add_nocap": "E_INVAL",
+        "init": init, "add": 0, "add_nocap": "E_INVAL",
         "add_again": "E_EXIST", "add_notspace": "E_INVAL", "add_pid0": "E_INVAL",
         "add_bigpid": "E_INVAL", "add_biglimit": "E_INVAL", "alloc_pid0": "E_INVAL",
         "remove_unknown": "E_NOENT", "limit_unknown": "E_NOENT", "remove": 0,
@@ -284,11 +222,49 @@ def test_mm_manager(run):
         raise run.fail(f"expected an untouched pool at the start, saw {start}")
     end = stat(run, lines, "end")
     if exited["frames"] != end["frames"] or exited["committed"] != end["committed"]:
-        raise run.fail(f"expected mmtest's frames and commitment at its end ({end}) in the "
+        raise run.fail(f"expected the process's frames and commitment at its end ({end}) in the "
                        f"pool's numbers, saw {exited}")
     if (removed["free"], removed["frames"], removed["committed"]) != (removed["usable"], 0, 0):
         raise run.fail(f"expected every frame back in the pool after MM_REMOVE, saw {removed}")
     gone = [key_values(s) for s in lines if s.startswith("mmroot: stat pid=")]
     if [g.get("ret") for g in gone] != [0, err("E_NOENT")]:
-        raise run.fail(f"expected MM_STAT of mmtest to work before MM_REMOVE and fail with "
+        raise run.fail(f"expected MM_STAT of the process to work before MM_REMOVE and fail with "
                        f"E_NOENT after, saw {gone}")
+
+
+# ---- lab 5: the memory manager as a thread of the root task --------------------------
+
+@grade(lab=5, points=10, title="touching N fresh pages of a region takes N faults and N frames; "
+       "they read zero and keep what is written", boot=MM)
+def test_mm_demand_zero(run):
+    check_demand_zero(run, lines_of(run))
+
+
+@grade(lab=5, points=10, title="freed pages go back to the pool and come back zeroed when "
+       "touched again", boot=MM)
+def test_mm_reuse_zeroed(run):
+    check_reuse_zeroed(run, lines_of(run))
+
+
+@grade(lab=5, points=10, title="allocations past the limit fail with E_NOMEM, exactly at the "
+       "limit, and change nothing", boot=MM)
+def test_mm_limit(run):
+    check_limit(run, lines_of(run))
+
+
+@grade(lab=5, points=10, title="a fault outside every region, or a write to a read-only one, "
+       "kills only that thread; the memory manager serves on", boot=MM)
+def test_mm_kill(run):
+    check_kill(run, lines_of(run))
+
+
+@grade(lab=5, points=5, title="malformed or unauthorised requests get E_INVAL or E_PERM and "
+       "change nothing", boot=MM)
+def test_mm_malformed(run):
+    check_malformed(run, lines_of(run))
+
+
+@grade(lab=5, points=5, title="the manager registers and removes processes; MM_REMOVE gives "
+       "every frame and page of commitment back", boot=MM)
+def test_mm_manager(run):
+    check_manager(run, lines_of(run), init="E_EXIST")

@@ -7,7 +7,8 @@
  *              frames on a list in the order they were mapped
  *   process.c  the process table: regions, commitment, limits, faults
  *   serve.c    one request (label, badge, words) -> reply label and words
- *   main.c     the process: system calls and the IPC loop
+ *   server.c   the system calls and the IPC loop (not in the host tests)
+ *   main.c     bin/mm: runs the server
  *
  * Invariants (checked by pager_check()): a frame is free or owned by exactly
  * one process; a process's `frames` is the length of its frame list, each
@@ -105,5 +106,9 @@ const char *pager_check(const struct pager *pg);    /* NULL, or the broken invar
  * memory manager keeps it (else the caller deletes it). */
 uint64_t pager_handle(struct pager *pg, uint64_t badge, uint64_t label, const uint64_t *words,
                       unsigned len, cap_t cap, bool *kept, uint64_t *reply, unsigned *reply_len);
+
+/* server.c: serve endpoint ep with frame piece `frames`, keeping process
+ * i's space capability in slot slot_base + i; returns only on an error. */
+long mm_server_run(cap_t ep, cap_t frames, cap_t slot_base);
 
 #endif
