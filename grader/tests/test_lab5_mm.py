@@ -190,6 +190,8 @@ def check_kill(run: Run, lines: list[str]) -> None:
     if value != 0xA5A5 or delta(killed, after, "faults") != 1:
         raise run.fail(f"expected the memory manager to serve a new region's fault after the "
                        f"kills (value 0xa5a5, one fault), saw value={value} {killed} {after}")
+    if one(run, lines, "mmroot: mmtest ").get("status") != 0:
+        raise run.fail("expected mmtest's checks to go on to the end (status 0) after the kills")
 
 
 def check_malformed(run: Run, lines: list[str]) -> None:

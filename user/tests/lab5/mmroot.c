@@ -5,10 +5,11 @@
  * "mm" (lab 5; needs no program loading): the memory manager runs as a
  * thread of the root task (mm_server_run(), the code of bin/mm) with a frame
  * piece of MM_PIECE pages. The root registers its own address space as
- * process MMTEST_PID (limit MMTEST_LIMIT), makes the memory manager its
- * main thread's fault handler and mm_attach()es it (so thread_spawn() gives
- * new threads that handler; the root's malloc keeps its static heap), runs
- * the checks of mmcheck.c on itself, and removes itself again (MM_REMOVE).
+ * process MMTEST_PID (limit MMTEST_LIMIT) and mm_attach()es the memory
+ * manager (so thread_spawn() makes it new threads' fault handler; the
+ * root's malloc keeps its static heap), runs the checks of mmcheck.c in a
+ * thread "mmtest" (a thread it kills does not take the root task along),
+ * and removes itself again (MM_REMOVE).
  *
  * "mmproc" (lab 6; spawns programs): starts bin/mm with its endpoint and a
  * piece and gives it its own space (MM_INIT); spawns bin/mmtest suspended,
@@ -23,7 +24,7 @@
  *   init: started <name> pid=<n> pages=<n>
  *   mmroot: op=<name> ret=<r>
  *   mmroot: pool at=<when> ret=<r> frames=<n> committed=<n> usable=<n> free=<n> faults=<n> refused=<n>
- *   mmroot: mmtest status=<s>
+ *   mmroot: mmtest [ret=<r>] status=<s>
  *   mmroot: stat pid=<n> ret=<r> frames=<n> committed=<n> limit=<n> faults=<n> refused=<n>
  */
 #include <stdio.h>
@@ -112,6 +113,18 @@ static int mm_thread(void *unused)
     return 1;
 }
 
+/* The checks, in a thread whose faults go to the memory manager. */
+static int checks(void *unused)
+{
+    mmcheck_stat("start");
+    mmcheck_demand_zero();
+    mmcheck_limit();
+    mmcheck_kills();
+    mmcheck_malformed();
+    mmcheck_cost();
+    return 0;
+}
+
 SCENARIO(mm, "the memory manager (bin/mm's code, as a thread) pages the root task itself")
 {
     struct frame_pool fp;
@@ -130,17 +143,13 @@ SCENARIO(mm, "the memory manager (bin/mm's code, as a thread) pages the root tas
     pool(mgr, "start");
     op("add", mm_add(mgr, &buf, MMTEST_PID, CAP_SELF_SPACE, MMTEST_LIMIT));
     manager_errors(mgr, CAP_SELF_SPACE);
-    op("fault_handler", sys_thread_set_fault_handler(CAP_SELF_THREAD, mine));
     mm_attach(mine);
     mmcheck_use(mine);
-    mmcheck_stat("start");
-    mmcheck_demand_zero();
-    mmcheck_limit();
-    mmcheck_kills();
-    mmcheck_malformed();
-    mmcheck_cost();
+    int status = -1;
+    t = thread_spawn("mmtest", checks, NULL, PRIO_DEFAULT);
+    r = t < 0 ? t : thread_join(t, &status);
     mm_attach(0);
-    op("no_fault_handler", sys_thread_set_fault_handler(CAP_SELF_THREAD, 0));
+    printf("mmroot: mmtest ret=%ld status=%d\n", r, status);
 
     stat_pid(mgr, MMTEST_PID);
     pool(mgr, "exited");
