@@ -21,7 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdint.h>
-#include <mm.h>
+#include <mmclient.h>
 #include "lock.h"
 
 #define BLOCK_MAGIC 0x6d696361u     /* "mica" */

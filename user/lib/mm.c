@@ -1,9 +1,9 @@
 /*
- * mm.c: the memory manager's client side (mm.h). Requests of at most four
+ * mm.c: the memory manager's client side (mmclient.h). Requests of at most four
  * words go in registers (rpc_call() without a buffer); MM_INIT and MM_ADD
  * carry a capability through the caller's IPC buffer.
  */
-#include <mm.h>
+#include <mmclient.h>
 #include <rpc.h>
 #include <mica/error.h>
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <boot.h>
 #include <spawn.h>
-#include <mm.h>
+#include <mmclient.h>
 #include <sys.h>
 #include <mica/cap.h>
 #include <mica/proto/proc.h>

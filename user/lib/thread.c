@@ -6,14 +6,14 @@
  * pointing at them; thread_body() calls fn and exits with its result.
  * A table maps each spawned thread's capability to its stack so that
  * thread_join() can free the stack once the thread is gone. In a program
- * with a memory manager (mm.h) the new thread's page faults go to it, as
+ * with a memory manager (mmclient.h) the new thread's page faults go to it, as
  * the first thread's do.
  */
 #include <thread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys.h>
-#include <mm.h>
+#include <mmclient.h>
 #include "lock.h"
 
 struct thread_start {

@@ -12,7 +12,7 @@
  * @brief Allocate @p size bytes, 16-byte aligned, from the program's heap.
  *
  * First fit; safe to call from several threads. A program with a memory
- * manager (mm.h: mm_attach()) has a heap at USER_HEAP_BASE that grows
+ * manager (mmclient.h: mm_attach()) has a heap at USER_HEAP_BASE that grows
  * through mm_alloc(); others have a fixed heap in .bss (STATIC_HEAP_SIZE
  * bytes, or their own STATIC_HEAP()).
  * @param size bytes wanted (0 gives a unique pointer).

@@ -8,7 +8,7 @@
 #ifndef MMCHECK_H
 #define MMCHECK_H
 
-#include <mm.h>
+#include <mmclient.h>
 
 void mmcheck_use(cap_t mm);                 /* the capability the checks use (badged with the pid) */
 struct mm_stat mmcheck_stat(const char *when);

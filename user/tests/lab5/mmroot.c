@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys.h>
-#include <mm.h>
+#include <mmclient.h>
 #include <thread.h>
 #include <messaging.h>
 #include <spawn.h>

@@ -1,5 +1,5 @@
 /**
- * @file mm.h
+ * @file mmclient.h
  * @brief The memory manager's client side (protocol: mica/proto/mm.h).
  *
  * Every call takes the capability to the memory manager it goes through:
@@ -23,8 +23,8 @@
  * sys_thread_start(p.thread);
  * @endcode
  */
-#ifndef MM_H
-#define MM_H
+#ifndef MMCLIENT_H
+#define MMCLIENT_H
 
 #include <mica/types.h>
 #include <mica/ipc.h>
