@@ -65,7 +65,8 @@ long mm_init(cap_t mm, struct ipc_buffer *buf, cap_t self_space);
 long mm_add(cap_t mm, struct ipc_buffer *buf, uint64_t pid, cap_t space, uint64_t limit);
 
 /**
- * @brief Forget process @p pid: unmap and free its frames, drop its space (MM_REMOVE; manager only).
+ * @brief Forget process @p pid: unmap and free its frames, drop its space
+ *        (MM_REMOVE; manager only).
  * @param mm the manager's capability.
  * @param pid the process.
  * @return 0, -E_PERM, -E_NOENT.

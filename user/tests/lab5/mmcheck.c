@@ -1,7 +1,8 @@
 /*
  * mmcheck.c: checks of the memory manager from a program it serves
  * (mmcheck.h). Each prints what it observes:
- *   "mmtest: stat at=<when> ret=<r> frames=<n> committed=<n> limit=<n> free=<n> faults=<n> refused=<n>"
+ *   "mmtest: stat at=<when> ret=<r> frames=<n> committed=<n> limit=<n> free=<n> faults=<n>
+ *    refused=<n>"                               MM_STAT of the program
  *   "mmtest: op=<name> ret=<r>"                 a request and its result
  *   "mmtest: fresh pages=<n> nonzero=<words>"   words not zero in fresh pages
  *   "mmtest: data page=<i> first=0x... last=0x..."  read back after writing

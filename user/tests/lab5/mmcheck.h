@@ -10,7 +10,7 @@
 
 #include <mmclient.h>
 
-void mmcheck_use(cap_t mm);                 /* the capability the checks use (badged with the pid) */
+void mmcheck_use(cap_t mm);                 /* the capability to use (badged with the pid) */
 struct mm_stat mmcheck_stat(const char *when);
 void mmcheck_op(const char *name, long ret);
 void mmcheck_demand_zero(void);

@@ -23,7 +23,8 @@
  * mmtest.c print the rest):
  *   init: started <name> pid=<n> pages=<n>
  *   mmroot: op=<name> ret=<r>
- *   mmroot: pool at=<when> ret=<r> frames=<n> committed=<n> usable=<n> free=<n> faults=<n> refused=<n>
+ *   mmroot: pool at=<when> ret=<r> frames=<n> committed=<n> usable=<n> free=<n> faults=<n>
+ *     refused=<n>                                  MM_STAT of the whole pool
  *   mmroot: mmtest [ret=<r>] status=<s>
  *   mmroot: stat pid=<n> ret=<r> frames=<n> committed=<n> limit=<n> faults=<n> refused=<n>
  */

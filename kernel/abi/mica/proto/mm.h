@@ -54,15 +54,26 @@
 #include <mica/proto/common.h>
 #include <mica/mem.h>
 
-/** @name Labels */
+/**
+ * @name Labels
+ * Request -> reply, then the errors besides E_INVAL for a malformed request
+ * and E_PERM for a sender the request is not for.
+ */
 /** @{ */
-#define MM_INIT      (PROTO_BASE_MM + 1) /**< nothing + the memory manager's own space cap -> nothing; E_PERM, E_INVAL, E_EXIST (manager only, once, first) */
-#define MM_ADD       (PROTO_BASE_MM + 2) /**< mm_add + space cap -> nothing; E_PERM, E_INVAL, E_EXIST, E_FULL (manager only) */
-#define MM_REMOVE    (PROTO_BASE_MM + 3) /**< mm_pid -> nothing: unmap and free its frames; E_PERM, E_NOENT (manager only) */
-#define MM_ALLOC     (PROTO_BASE_MM + 4) /**< mm_region -> nothing: declare and commit a demand-zero region; E_NOMEM, E_INVAL, E_FULL, E_PERM, E_NOENT */
-#define MM_FREE      (PROTO_BASE_MM + 5) /**< mm_region -> nothing: unmap, free and uncommit a declared range; E_INVAL, E_FULL, E_PERM, E_NOENT */
-#define MM_STAT      (PROTO_BASE_MM + 6) /**< mm_pid -> mm_stat; E_PERM, E_NOENT */
-#define MM_SET_LIMIT (PROTO_BASE_MM + 7) /**< mm_limit -> nothing; E_PERM, E_NOENT, E_INVAL (manager only) */
+/** nothing + the memory manager's own space capability -> nothing (manager, once); E_EXIST */
+#define MM_INIT      (PROTO_BASE_MM + 1)
+/** mm_add + the process's space capability -> nothing (manager); E_EXIST, E_FULL */
+#define MM_ADD       (PROTO_BASE_MM + 2)
+/** mm_pid -> nothing: unmap and free the process's frames, forget it (manager); E_NOENT */
+#define MM_REMOVE    (PROTO_BASE_MM + 3)
+/** mm_region -> nothing: declare and commit a demand-zero region; E_NOMEM, E_FULL, E_NOENT */
+#define MM_ALLOC     (PROTO_BASE_MM + 4)
+/** mm_region -> nothing: unmap, free and uncommit a declared range; E_FULL, E_NOENT */
+#define MM_FREE      (PROTO_BASE_MM + 5)
+/** mm_pid -> mm_stat; E_NOENT */
+#define MM_STAT      (PROTO_BASE_MM + 6)
+/** mm_limit -> nothing (manager); E_NOENT */
+#define MM_SET_LIMIT (PROTO_BASE_MM + 7)
 /** @} */
 
 /** The badge of the manager's capability (the process manager's); pids stay below it. */
@@ -72,7 +83,7 @@
 
 /** The limit in frames of a process registered with limit 0. */
 #define MM_LIMIT_DEFAULT 1024
-/** The largest limit MM_ADD and MM_SET_LIMIT accept (the kernel maps at most this many frames per space). */
+/** The largest limit MM_ADD and MM_SET_LIMIT accept (the kernel maps no more frames per space). */
 #define MM_LIMIT_MAX     SPACE_MAPPINGS_MAX
 
 /** @name User address space, as regions may use it */
@@ -99,7 +110,7 @@ struct mm_add {
 
 /** Request of MM_REMOVE and MM_STAT. */
 struct mm_pid {
-    uint64_t pid;               /**< the process; 0: the caller (for the manager's MM_STAT: the whole pool) */
+    uint64_t pid;               /**< the process; 0: the caller (the manager's MM_STAT: the pool) */
 };
 
 /** Request of MM_ALLOC and MM_FREE. */
@@ -123,7 +134,7 @@ struct mm_stat {
 /** Request of MM_SET_LIMIT. */
 struct mm_limit {
     uint64_t pid;               /**< the process */
-    uint64_t frames;            /**< its new limit, <= MM_LIMIT_MAX; regions committed already stay */
+    uint64_t frames;            /**< its new limit, <= MM_LIMIT_MAX; committed regions stay */
 };
 
 /** @cond */
