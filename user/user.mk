@@ -33,6 +33,7 @@ ULIB_OBJS := \
 	$B/user/lib/ipc.o \
 	$B/user/lib/rpc.o \
 	$B/user/lib/console.o \
+	$B/user/lib/mm.o \
 	$B/user/lib/archive.o \
 	$B/user/lib/spawn.o \
 	$B/user/lib/selfspace.o \
@@ -44,7 +45,7 @@ ULIB_OBJS := \
 ULIB := $B/user/libmica.a
 
 # The programs.
-USER_PROGS := root names block fs fstest ipcserver proc ptest console rs badsrv crashtest
+USER_PROGS := root names block fs fstest ipcserver proc ptest mm mmtest console rs badsrv crashtest
 
 # The servers and test programs the root task spawns (user/lib/spawn.c).
 names_OBJS := $B/user/servers/names/main.o $B/user/servers/names/table.o
@@ -65,6 +66,13 @@ proc_OBJS := \
 	$B/user/servers/proc/launch.o \
 	$B/user/servers/proc/ops.o
 ptest_OBJS := $B/user/tests/lab6/ptest.o
+mm_OBJS := \
+	$B/user/servers/mm/main.o \
+	$B/user/servers/mm/server.o \
+	$B/user/servers/mm/serve.o \
+	$B/user/servers/mm/process.o \
+	$B/user/servers/mm/pool.o
+mmtest_OBJS := $B/user/tests/lab5/mmtest.o $B/user/tests/lab5/mmcheck.o
 
 # The root task: the scenario runner and the scenarios built into it.
 root_OBJS := \
@@ -87,6 +95,12 @@ root_OBJS := \
 	$B/user/tests/lab5/framemap.o \
 	$B/user/tests/lab5/rtc.o \
 	$B/user/tests/lab5/console.o \
+	$B/user/tests/lab5/mmroot.o \
+	$B/user/tests/lab5/mmcheck.o \
+	$B/user/servers/mm/server.o \
+	$B/user/servers/mm/serve.o \
+	$B/user/servers/mm/process.o \
+	$B/user/servers/mm/pool.o \
 	$B/user/tests/lab4/fastpath.o \
 	$B/user/tests/bench/ipcbench.o \
 	$B/user/tests/fuzz/sysfuzz.o \
