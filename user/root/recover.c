@@ -23,6 +23,7 @@
 #include <naming.h>
 #include <selfspace.h>
 #include <scenario.h>
+#include <boot.h>
 #include <mica/error.h>
 #include <mica/mem.h>
 #include <mica/proto/names.h>
@@ -36,7 +37,8 @@
 #define RS_MEMORY_PAGES 2048            /* 8 MiB for the services rs starts */
 #define COPY_WINDOW     0x0000610000000000UL
 #define PAGE            4096UL
-#define CRASHTEST_TICKS 6000            /* a run takes about 3000; longer: it hangs (e.g. rs restarts a server forever) */
+#define CRASHTEST_SECONDS 60            /* a run takes about 30 s (virtual); longer: it hangs
+                                         * (e.g. rs restarts a server forever) */
 
 static struct ipc_buffer buf __attribute__((aligned(4096)));
 
@@ -167,10 +169,11 @@ SCENARIO(recover, "names, then rs with console, block and fs; bin/crashtest cras
     const char *argv[] = { "crashtest" };
     if ((r = system_spawn(&sys, "bin/crashtest", 1, argv, caps, 4, &p, &pid)) < 0)
         goto fail;
-    long status = sys_thread_join(p.thread, CRASHTEST_TICKS);
+    tick_t limit = (tick_t)CRASHTEST_SECONDS * boot_info->hz;
+    long status = sys_thread_join(p.thread, limit);
     printf("init: crashtest exited status=%ld ticks=%lu\n", status, sys_ticks());
     if (status < 0) {
-        printf("init: crashtest still running after %d ticks: stopping\n", CRASHTEST_TICKS);
+        printf("init: crashtest still running after %lu ticks: stopping\n", limit);
         return 1;
     }
     static const char *const names[] = { "console", "block", "fs", "badsrv" };
