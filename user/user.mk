@@ -35,6 +35,7 @@ ULIB_OBJS := \
 	$B/user/lib/console.o \
 	$B/user/lib/archive.o \
 	$B/user/lib/spawn.o \
+	$B/user/lib/fsclient.o \
 	$B/user/lib/string.o \
 	$B/user/lib/format.o
 ULIB := $B/user/libmica.a
@@ -50,7 +51,7 @@ fs_OBJS := \
 	$B/user/servers/fs/fs.o \
 	$B/user/servers/fs/serve.o \
 	$B/user/servers/fs/blockclient.o
-fstest_OBJS := $B/user/tests/lab6/fstest.o $B/user/servers/fs/client.o
+fstest_OBJS := $B/user/tests/lab6/fstest.o
 ipcserver_OBJS := $B/user/tests/bench/ipcserver.o
 
 # The root task: the scenario runner and the scenarios built into it.
@@ -85,7 +86,6 @@ root_OBJS := \
 	$B/user/servers/fs/serve.o \
 	$B/user/servers/fs/blockclient.o \
 	$B/user/servers/names/table.o \
-	$B/user/servers/fs/client.o \
 	$B/user/root/servers.o \
 	$B/user/servers/console/console.o \
 	$B/user/shell/shell.o

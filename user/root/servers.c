@@ -24,7 +24,7 @@
 #include <mica/error.h>
 #include <mica/proto/names.h>
 #include <mica/proto/proc.h>
-#include "../servers/fs/client.h"
+#include <fsclient.h>
 #include "../tests/lab6/lab6.h"
 #include "servers.h"
 
