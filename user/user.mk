@@ -41,7 +41,7 @@ ULIB_OBJS := \
 ULIB := $B/user/libmica.a
 
 # The programs.
-USER_PROGS := root names block fs fstest ipcserver
+USER_PROGS := root names block fs fstest ipcserver sh probe
 
 # The servers and test programs the root task spawns (user/lib/spawn.c).
 names_OBJS := $B/user/servers/names/main.o $B/user/servers/names/table.o
@@ -53,6 +53,12 @@ fs_OBJS := \
 	$B/user/servers/fs/blockclient.o
 fstest_OBJS := $B/user/tests/lab6/fstest.o
 ipcserver_OBJS := $B/user/tests/bench/ipcserver.o
+sh_OBJS := \
+	$B/user/shell/main.o \
+	$B/user/shell/shell.o \
+	$B/user/shell/files.o \
+	$B/user/shell/procs.o
+probe_OBJS := $B/user/tests/lab6/probe.o
 
 # The root task: the scenario runner and the scenarios built into it.
 root_OBJS := \
@@ -87,8 +93,7 @@ root_OBJS := \
 	$B/user/servers/fs/blockclient.o \
 	$B/user/servers/names/table.o \
 	$B/user/root/servers.o \
-	$B/user/servers/console/console.o \
-	$B/user/shell/shell.o
+	$B/user/servers/console/console.o
 
 USER_ELFS := $(USER_PROGS:%=$B/user/%.elf)
 all: $(USER_ELFS) $(USER_ELFS:.elf=.asm) $(USER_ELFS:.elf=.sym)

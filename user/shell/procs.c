@@ -1,0 +1,488 @@
+/*
+ * procs.c: programs and servers. A word that is not a built-in runs the
+ * program bin/<word> through the process manager (mica/proto/proc.h) and
+ * waits for it; ps, kill talk to the process manager, crash and service to
+ * the reincarnation server (mica/proto/rs.h).
+ *
+ * A program whose output is redirected gets, at its console slot, an
+ * endpoint the shell serves itself while it waits (a "console" thread that
+ * writes CONSOLE_WRITE requests into the file and passes CONSOLE_READLINE
+ * on to the real console).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <sys.h>
+#include <rpc.h>
+#include <thread.h>
+#include <consio.h>
+#include <mica/cap.h>
+#include <mica/error.h>
+#include <mica/proto/console.h>
+#include <mica/proto/proc.h>
+#include <mica/proto/rs.h>
+#include "sh.h"
+
+#define JOBS 8                  /* background programs at once */
+
+static struct job {
+    uint64_t pid;               /* 0: free */
+    char name[PROC_NAME_MAX];
+} jobs[JOBS];
+
+/* rpc_call on cap with the calling thread's IPC buffer. */
+static long call(cap_t cap, uint64_t label, const void *rq, unsigned words, void *rp, unsigned max)
+{
+    struct ipc_buffer *buf = ipc_buffer_self();
+    return buf ? rpc_call(cap, buf, label, rq, words, rp, max, NULL) : -E_NOMEM;
+}
+
+/* An empty slot of this process's table (for a capability to arrive in), or 0. */
+static cap_t free_slot(void)
+{
+    struct cap_info ci;
+    for (cap_t slot = 32; slot < CAP_TABLE_SLOTS; slot++)
+        if (sys_cap_info(slot, (long)&ci) == -E_BADCAP)
+            return slot;
+    return 0;
+}
+
+/* ---- the process manager ------------------------------------------------------- */
+
+/* Stage cap for the next PROC_SPAWN at the child's slot `slot`. */
+static long proc_give_cap(cap_t slot, cap_t cap)
+{
+#ifdef PROC_GIVE
+    struct ipc_buffer *buf = ipc_buffer_self();
+    uint64_t w[IPC_REG_WORDS] = { slot };
+    struct ipc_msg m;
+    if (!buf)
+        return -E_NOMEM;
+    buf->send_cap = cap;
+    long r = ipc_call(sh_caps.proc, MSG_INFO(PROC_GIVE, 1, 1), w, &m);
+    return r < 0 ? r : -(long)MSG_LABEL(m.info);
+#else
+    return -E_NOSYS;                    /* this process manager cannot pass capabilities on */
+#endif
+}
+
+/* PROC_SPAWN bin/<argv[0]> (or argv[0] itself if it has a '/') with the
+ * arguments; *thread gets a capability to the child's main thread, or 0. */
+static long proc_spawn_argv(int argc, char *const *argv, uint64_t *pid, cap_t *thread)
+{
+    struct proc_spawn rq;
+    struct proc_pid rp;
+    struct ipc_buffer *buf = ipc_buffer_self();
+    const char *name = argv[0];
+    memset(&rq, 0, sizeof rq);
+    int n = strchr(name, '/') ? snprintf(rq.path, sizeof rq.path, "%s", name + (name[0] == '/'))
+                              : snprintf(rq.path, sizeof rq.path, "bin/%s", name);
+    if (n >= (int)sizeof rq.path)
+        return -E_NAMETOOLONG;
+    if (argc > PROC_ARGC_MAX)
+        return -E_RANGE;
+    for (int i = 0; i < argc; i++) {
+        size_t len = strlen(argv[i]) + 1;
+        if (rq.args_len + len > sizeof rq.args)
+            return -E_RANGE;
+        memcpy(rq.args + rq.args_len, argv[i], len);
+        rq.args_len += (uint32_t)len;
+    }
+    rq.argc = (uint32_t)argc;
+    if (!buf)
+        return -E_NOMEM;
+    buf->recv_slot = free_slot();
+    long r = rpc_call(sh_caps.proc, buf, PROC_SPAWN, &rq, PROTO_WORDS(rq), &rp, PROTO_WORDS(rp), NULL);
+    struct cap_info ci;
+    *thread = buf->recv_slot && sys_cap_info(buf->recv_slot, (long)&ci) == 0 ? buf->recv_slot : 0;
+    buf->recv_slot = 0;
+    if (r == 0)
+        *pid = rp.pid;
+    return r;
+}
+
+/* Collect the status of child pid; nohang: -E_AGAIN while it runs. */
+static long proc_collect(uint64_t pid, bool nohang, int64_t *status)
+{
+    struct proc_wait rq = { .pid = pid, .flags = nohang ? PROC_WAIT_NOHANG : 0 };
+    struct proc_status rp;
+    long r = call(sh_caps.proc, PROC_WAIT, &rq, PROTO_WORDS(rq), &rp, PROTO_WORDS(rp));
+    if (r == 0)
+        *status = rp.status;
+    return r;
+}
+
+/* Wait for child pid to end (its main thread first, if we hold it) and collect its status. */
+static long proc_wait_for(uint64_t pid, cap_t thread, int64_t *status)
+{
+    if (thread)
+        sys_thread_join(thread, TIMEOUT_FOREVER);
+    for (;;) {
+        long r = proc_collect(pid, false, status);
+        if (r != -E_AGAIN)
+            return r;
+        sleep_ticks(1);                 /* dead, but proc has not seen it yet */
+    }
+}
+
+/* "sh: NAME: exit 3" or "sh: NAME: killed (why)"; nothing for exit 0 unless always. */
+static void report(const char *what, int64_t status, bool always)
+{
+    if (status < 0)
+        sh_error("%s: killed (%s)", what, mica_strerror(status));
+    else if (status == THREAD_STATUS_KILLED)
+        sh_error("%s: killed (fault)", what);
+    else if (status != 0 || always)
+        sh_error("%s: exit %ld", what, (long)status);
+}
+
+/* ---- a console for a redirected program ---------------------------------------- */
+
+#define STOP_BADGE 1            /* the shell's own capability to the endpoint: "stop serving" */
+
+static cap_t redirect_ep;
+
+static uint64_t serve_console(void *ctx, uint64_t badge, uint64_t label, const uint64_t *w,
+                              unsigned len, uint64_t *reply, unsigned *reply_len)
+{
+    if (label == CONSOLE_WRITE) {
+        const struct console_io *rq = (const void *)w;
+        if (len < 1 || rq->len > CONSOLE_IO_MAX || len < 1 + (rq->len + 7) / 8)
+            return E_INVAL;
+        out_write(rq->data, rq->len);
+        ((struct console_count *)reply)->count = rq->len;
+        *reply_len = 1;
+        return 0;
+    }
+    if (label == CONSOLE_READLINE) {
+        const struct console_read *rq = (const void *)w;
+        struct console_io *rp = (void *)reply;
+        char line[CONSOLE_IO_MAX + 1];
+        if (len != PROTO_WORDS(*rq) || rq->max < 1 || rq->max > CONSOLE_IO_MAX)
+            return E_INVAL;
+        long n = console_readline(line, rq->max + 1);
+        if (n < 0)
+            return (uint64_t)-n;
+        memcpy(rp->data, line, (size_t)n);
+        rp->len = (uint64_t)n;
+        *reply_len = 1 + (unsigned)(n + 7) / 8;
+        return 0;
+    }
+    return E_INVAL;
+}
+
+static int console_thread(void *unused)
+{
+    struct ipc_buffer *buf = ipc_buffer_self();
+    uint64_t req[IPC_MAX_WORDS], reply[IPC_MAX_WORDS];
+    struct ipc_msg m;
+    long r = buf ? ipc_recv(redirect_ep, TIMEOUT_FOREVER, &m) : -E_NOMEM;
+    while (r == 0 && m.badge != STOP_BADGE) {
+        unsigned len = MSG_LEN(m.info), rlen = 0;
+        for (unsigned i = 0; i < len; i++)
+            req[i] = i < IPC_REG_WORDS ? m.w[i] : buf->words[i];
+        uint64_t result = serve_console(NULL, m.badge, MSG_LABEL(m.info), req, len, reply, &rlen);
+        if (result != 0)
+            rlen = 0;
+        for (unsigned i = IPC_REG_WORDS; i < rlen; i++)
+            buf->words[i] = reply[i];
+        r = ipc_reply_recv(redirect_ep, MSG_INFO(result, rlen, 0), reply, &m);
+    }
+    if (r == 0)
+        ipc_reply(MSG_INFO(0, 0, 0), NULL);
+    return 0;
+}
+
+/* ---- running programs ---------------------------------------------------------- */
+
+static void job_add(uint64_t pid, const char *name)
+{
+    for (int i = 0; i < JOBS; i++)
+        if (jobs[i].pid == 0) {
+            jobs[i].pid = pid;
+            strlcpy(jobs[i].name, name, sizeof jobs[i].name);
+            printf("[%lu] %s\n", pid, name);
+            return;
+        }
+    printf("[%lu] %s (not tracked: %d jobs already)\n", pid, name, JOBS);
+}
+
+void jobs_reap(void)
+{
+    char what[PROC_NAME_MAX + 24];
+    int64_t status = 0;
+    for (int i = 0; i < JOBS; i++) {
+        if (jobs[i].pid == 0)
+            continue;
+        long r = proc_collect(jobs[i].pid, true, &status);
+        if (r == -E_AGAIN)
+            continue;
+        snprintf(what, sizeof what, "[%lu] %s", jobs[i].pid, jobs[i].name);
+        if (r < 0)
+            sh_error("%s: %s", what, mica_strerror(r));
+        else
+            report(what, status, true);
+        jobs[i].pid = 0;
+    }
+}
+
+/* Start c's program with its output going to the file of c's redirection:
+ * the shell's console thread serves the program's console slot. */
+static long spawn_redirected(const struct command *c, uint64_t *pid, cap_t *thread,
+                             cap_t *server, cap_t *stop)
+{
+    long r, ep, child;
+    if ((ep = sys_endpoint_create()) < 0)
+        return ep;
+    redirect_ep = ep;
+    child = sys_cap_mint(ep, -1, RIGHT_SEND, 0);
+    *stop = child < 0 ? 0 : sys_cap_mint(ep, -1, RIGHT_SEND, STOP_BADGE);
+    r = child < 0 ? child : (long)*stop;
+    if (r >= 0)
+        r = proc_give_cap(PROC_CAP_CONSOLE, child);
+    if (r >= 0)
+        r = proc_spawn_argv(c->argc, c->argv, pid, thread);
+    if (child >= 0)
+        sys_cap_delete(child);          /* the child holds its copy */
+    if (r >= 0 && (*server = thread_spawn("sh-console", console_thread, NULL, PRIO_DEFAULT)) < 0)
+        r = *server;
+    if (r < 0) {
+        sys_cap_delete(ep);
+        if (*stop > 0)
+            sys_cap_delete(*stop);
+    }
+    return r;
+}
+
+/* Stop the console thread (its stop message queues behind the program's
+ * last writes) and drop the endpoint. */
+static void redirect_end(cap_t server, cap_t stop)
+{
+    struct ipc_msg m;
+    ipc_call(stop, MSG_INFO(0, 0, 0), NULL, &m);
+    thread_join(server, NULL);
+    sys_cap_delete(stop);
+    sys_cap_delete(redirect_ep);
+}
+
+void program_run(const struct command *c)
+{
+    const char *name = c->argv[0];
+    uint64_t pid = 0;
+    cap_t thread = 0, server = 0, stop = 0;
+    int64_t status = 0;
+    long r;
+    if (!sh_caps.proc) {
+        sh_error("%s: unknown command; no process manager to run programs (try help)", name);
+        return;
+    }
+    if (c->redirect && c->background) {
+        sh_error("%s: '&' and '>' together are not supported", name);
+        return;
+    }
+    /* LAB 6 BEGIN: running programs: spawn through proc (output into the redirection), wait, report */
+    if (c->redirect) {
+        if ((r = redirect_open(c)) < 0) {
+            sh_error("%s: %s", c->redirect, mica_strerror(r));
+            return;
+        }
+        r = spawn_redirected(c, &pid, &thread, &server, &stop);
+    } else {
+        r = proc_spawn_argv(c->argc, c->argv, &pid, &thread);
+    }
+    if (r == -E_NOENT)
+        sh_error("%s: command not found", name);
+    else if (r < 0)
+        sh_error("%s: %s", name, r == -E_RANGE ? "too many arguments" : mica_strerror(r));
+    if (r < 0 || c->background) {
+        if (c->redirect)
+            redirect_close();
+        if (thread)
+            sys_cap_delete(thread);
+        if (r == 0)
+            job_add(pid, name);
+        return;
+    }
+    r = proc_wait_for(pid, thread, &status);
+    if (c->redirect) {
+        redirect_end(server, stop);
+        long w = redirect_close();
+        if (w < 0)
+            sh_error("%s: %s", c->redirect, mica_strerror(w));
+    }
+    if (r < 0)
+        sh_error("%s: waiting: %s", name, mica_strerror(r));
+    else
+        report(name, status, false);
+    /* LAB 6 STUB
+    (void)pid; (void)thread; (void)server; (void)stop; (void)status; (void)r;
+    (void)spawn_redirected; (void)redirect_end; (void)proc_wait_for; (void)report;
+    sh_error("%s: command not found (running programs: lab 6)", name);
+    LAB 6 END */
+}
+
+/* ---- ps, kill ------------------------------------------------------------------ */
+
+static const char *thread_state(int32_t s)
+{
+    static const char *const names[] = { "suspended", "ready", "running", "sleeping",
+                                         "blocked", "dead" };
+    return s >= 0 && s < (int32_t)(sizeof names / sizeof names[0]) ? names[s] : "?";
+}
+
+/* Without a process manager: the threads this process holds capabilities to. */
+static void ps_threads(void)
+{
+    uint64_t seen[CAP_TABLE_SLOTS];
+    unsigned nseen = 0;
+    outf("%4s %-9s %4s %6s %s\n", "ID", "STATE", "PRIO", "TICKS", "NAME");
+    for (cap_t slot = 0; slot < CAP_TABLE_SLOTS; slot++) {
+        struct cap_info ci;
+        struct thread_info ti;
+        bool dup = false;
+        if (sys_cap_info(slot, (long)&ci) < 0 || ci.type != CAP_TYPE_THREAD ||
+            sys_thread_info(slot, (long)&ti) < 0)
+            continue;
+        for (unsigned i = 0; i < nseen; i++)
+            dup |= seen[i] == ti.id;
+        if (dup)
+            continue;
+        seen[nseen++] = ti.id;
+        outf("%4lu %-9s %4d %6lu %.20s\n", ti.id, thread_state(ti.state), ti.priority,
+             ti.cpu_ticks, ti.name);
+    }
+}
+
+/* PROC_LIST, a page of PROC_LIST_MAX processes at a time, in pid order. */
+static long ps_procs(void)
+{
+    struct proc_pid rq = { .pid = 1 };
+    struct proc_list_reply rp;
+    outf("%5s %5s %-7s %7s %7s %s\n", "PID", "PARENT", "STATE", "THREADS", "TICKS", "NAME");
+    for (;;) {
+        long r = call(sh_caps.proc, PROC_LIST, &rq, PROTO_WORDS(rq), &rp, PROTO_WORDS(rp));
+        if (r < 0)
+            return r;
+        if (rp.count == 0 || rp.count > PROC_LIST_MAX)
+            return 0;
+        for (unsigned i = 0; i < rp.count; i++) {
+            const struct proc_info *p = &rp.procs[i];
+            if (p->pid < rq.pid)
+                return -E_IO;           /* not in pid order: stop rather than loop */
+            outf("%5lu %5lu %-7s %7u %7lu %.*s\n", p->pid, p->parent,
+                 p->state == PROC_RUNNING ? "running" : p->state == PROC_ZOMBIE ? "zombie" : "?",
+                 p->threads, p->cpu_ticks, PROC_NAME_MAX, p->name);
+            rq.pid = p->pid + 1;
+        }
+    }
+}
+
+int cmd_ps(int argc, char **argv)
+{
+    struct kernel_stats ks;
+    if (sh_caps.proc) {
+        long r = ps_procs();
+        if (r < 0)
+            sh_error("ps: %s", mica_strerror(r));
+    } else {
+        ps_threads();
+    }
+    if (sys_kernel_stats((long)&ks) == 0)
+        outf("ticks=%lu threads=%lu free_frames=%lu switches=%lu\n", ks.ticks, ks.threads,
+             ks.free_frames, ks.context_switches);
+    return 0;
+}
+
+int cmd_kill(int argc, char **argv)
+{
+    int bad = 0;
+    if (argc == 1) {
+        sh_error("usage: kill PID...");
+        return 1;
+    }
+    if (!sh_caps.proc) {
+        sh_error("kill: no process manager");
+        return 1;
+    }
+    for (int i = 1; i < argc; i++) {
+        char *end;
+        struct proc_pid rq = { .pid = strtoul(argv[i], &end, 10) };
+        long r = *end || end == argv[i] || rq.pid == 0 ? -E_INVAL
+                 : call(sh_caps.proc, PROC_KILL, &rq, PROTO_WORDS(rq), NULL, 0);
+        if (r < 0) {
+            sh_error("kill: %s: %s", argv[i], r == -E_NOENT ? "no such process" : mica_strerror(r));
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
+/* ---- crash, service ------------------------------------------------------------ */
+
+int cmd_crash(int argc, char **argv)
+{
+    if (argc < 2 || argc > 3) {
+        sh_error("usage: crash SERVER [N]");
+        return 1;
+    }
+#ifdef RS_CRASH
+    static uint64_t seed;
+    char *end = NULL;
+    struct rs_crash rq = { .after = argc == 3 ? strtoul(argv[2], &end, 10) : 0, .seed = ++seed };
+    if (end && (*end || end == argv[2])) {
+        sh_error("crash: %s: not a number", argv[2]);
+        return 1;
+    }
+    if (sh_caps.rs) {
+        strlcpy(rq.name, argv[1], sizeof rq.name);
+        long r = call(sh_caps.rs, RS_CRASH, &rq, PROTO_WORDS(rq), NULL, 0);
+        if (r < 0)
+            sh_error("crash: %s: %s", argv[1], mica_strerror(r));
+        return r < 0;
+    }
+#endif
+    sh_error("crash %s: not available: no reincarnation server", argv[1]);
+    return 1;
+}
+
+static const char *service_state(uint64_t s)
+{
+    return s == RS_UP ? "up" : s == RS_RESTARTING ? "restarting" : s == RS_GAVE_UP ? "gave-up" : "?";
+}
+
+int cmd_service(int argc, char **argv)
+{
+    long r;
+    bool up = argc == 4 && strcmp(argv[1], "up") == 0;
+    bool status = argc == 3 && strcmp(argv[1], "status") == 0;
+    if (!up && !status) {
+        sh_error("usage: service up NAME PATH | service status NAME");
+        return 1;
+    }
+    if (!sh_caps.rs) {
+        sh_error("service: no reincarnation server");
+        return 1;
+    }
+    if (strlen(argv[2]) >= RS_NAME_MAX || (up && strlen(argv[3]) >= RS_PATH_MAX)) {
+        sh_error("service: %s: %s", argv[2], mica_strerror(-E_NAMETOOLONG));
+        return 1;
+    }
+    if (up) {
+        struct rs_supervise rq = { .max_restarts = 5, .window_ticks = 1000 };
+        strlcpy(rq.name, argv[2], sizeof rq.name);
+        strlcpy(rq.path, argv[3], sizeof rq.path);
+        r = call(sh_caps.rs, RS_SUPERVISE, &rq, PROTO_WORDS(rq), NULL, 0);
+    } else {
+        struct rs_name rq;
+        struct rs_status rp;
+        memset(&rq, 0, sizeof rq);
+        strlcpy(rq.name, argv[2], sizeof rq.name);
+        r = call(sh_caps.rs, RS_STATUS, &rq, PROTO_WORDS(rq), &rp, PROTO_WORDS(rp));
+        if (r == 0)
+            outf("%s: %s restarts=%lu last_status=%ld pid=%lu\n", argv[2], service_state(rp.state),
+                 rp.restarts, (long)rp.last_status, rp.pid);
+    }
+    if (r < 0)
+        sh_error("service: %s: %s", argv[2], mica_strerror(r));
+    return r < 0;
+}
