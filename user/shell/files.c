@@ -187,8 +187,8 @@ static int cat_one(struct fs_client *fs, const char *arg)
         return 1;
     }
     long r = fsc_open(fs, &f, path, 0);
-    while (r >= 0 && (r = fsc_read(fs, &f, data, sizeof data)) > 0)
-        out_write(data, (size_t)r);
+    while (r >= 0 && redir.error == 0 && (r = fsc_read(fs, &f, data, sizeof data)) > 0)
+        out_write(data, (size_t)r);         /* stops early when the output file failed */
     if (r < 0) {
         sh_error("cat: %s: %s", arg, mica_strerror(r));
         return 1;

@@ -395,20 +395,27 @@ int cmd_ps(int argc, char **argv)
 
 int cmd_kill(int argc, char **argv)
 {
+    uint64_t pids[SH_MAX_WORDS];
     int bad = 0;
     if (argc == 1) {
         sh_error("usage: kill PID...");
         return 1;
+    }
+    for (int i = 1; i < argc; i++) {
+        char *end;
+        pids[i] = strtoul(argv[i], &end, 10);
+        if (*end || end == argv[i] || pids[i] == 0) {
+            sh_error("kill: %s: not a process id", argv[i]);
+            return 1;
+        }
     }
     if (!sh_caps.proc) {
         sh_error("kill: no process manager");
         return 1;
     }
     for (int i = 1; i < argc; i++) {
-        char *end;
-        struct proc_pid rq = { .pid = strtoul(argv[i], &end, 10) };
-        long r = *end || end == argv[i] || rq.pid == 0 ? -E_INVAL
-                 : call(sh_caps.proc, PROC_KILL, &rq, PROTO_WORDS(rq), NULL, 0);
+        struct proc_pid rq = { .pid = pids[i] };
+        long r = call(sh_caps.proc, PROC_KILL, &rq, PROTO_WORDS(rq), NULL, 0);
         if (r < 0) {
             sh_error("kill: %s: %s", argv[i], r == -E_NOENT ? "no such process" : mica_strerror(r));
             bad = 1;
