@@ -335,7 +335,6 @@ static void ps_threads(void)
 {
     uint64_t seen[CAP_TABLE_SLOTS];
     unsigned nseen = 0;
-    outf("%4s %-9s %4s %6s %s\n", "ID", "STATE", "PRIO", "TICKS", "NAME");
     for (cap_t slot = 0; slot < CAP_TABLE_SLOTS; slot++) {
         struct cap_info ci;
         struct thread_info ti;
@@ -347,10 +346,14 @@ static void ps_threads(void)
             dup |= seen[i] == ti.id;
         if (dup)
             continue;
+        if (nseen == 0)
+            outf("%4s %-9s %4s %6s %s\n", "ID", "STATE", "PRIO", "TICKS", "NAME");
         seen[nseen++] = ti.id;
         outf("%4lu %-9s %4d %6lu %.20s\n", ti.id, thread_state(ti.state), ti.priority,
              ti.cpu_ticks, ti.name);
     }
+    if (nseen == 0)
+        outf("(no process manager: no processes to list)\n");
 }
 
 /* PROC_LIST, a page of PROC_LIST_MAX processes at a time, in pid order. */

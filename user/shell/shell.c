@@ -110,7 +110,7 @@ static const struct builtin {
     { "ps", cmd_ps, "", "processes: pid, parent, state, threads, CPU ticks, name" },
     { "kill", cmd_kill, "PID...", "end processes" },
     { "crash", cmd_crash, "SERVER [N]", "make a server crash now, or within its next N requests" },
-    { "service", cmd_service, "up NAME PATH | status NAME", "supervise a server, or show one" },
+    { "service", cmd_service, "up|status NAME [PATH]", "supervise program PATH as NAME, or show NAME" },
     { "halt", cmd_halt, "", "power off" },
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
@@ -118,7 +118,7 @@ static const struct builtin {
 static int cmd_help(int argc, char **argv)
 {
     for (unsigned i = 0; i < NBUILTINS; i++)
-        outf("%-7s %-26s %s\n", builtins[i].name, builtins[i].usage, builtins[i].help);
+        outf("%-7s %-21s %s\n", builtins[i].name, builtins[i].usage, builtins[i].help);
     outf("NAME [ARG...] runs the program bin/NAME; add '> FILE', '>> FILE' or a final '&'\n");
     return 0;
 }
