@@ -21,6 +21,9 @@ PROMPT = r"mica\$ $"
 THREAD_STATES = {"suspended", "ready", "running", "sleeping", "blocked", "dead"}
 PROC_STATES = {"running", "zombie"}
 DIRENT = header_int("user/servers/fs/fs.h", "FS_DIRENT_SIZE")
+# Lines other parts of the system print (servers' logs, the kernel's fault reports) in
+# the middle of a command's output; the shell's and the programs' own lines stay.
+NOISE = re.compile(r"^(init|proc|rs|mm|names|fs|block|console|fault|trap)\b[\w-]*: ")
 TOTALS = re.compile(r"^ticks=(\d+) threads=(\d+) free_frames=(\d+) switches=(\d+)$")
 
 
@@ -42,7 +45,7 @@ def session(boot, *commands: str | bytes):
     for i, start in enumerate(marks):
         stop = marks[i + 1] if i + 1 < len(marks) else end
         chunk = raw[start:stop].split("\n")[1:]           # drop the echoed command
-        outs.append([s for s in chunk if not re.fullmatch(r"mica\$ ?", s)])
+        outs.append([s for s in chunk if not re.fullmatch(r"mica\$ ?", s) and not NOISE.match(s)])
     run.assert_poweroff(0)
     return run, outs
 

@@ -5,9 +5,9 @@
  * the reincarnation server (mica/proto/rs.h).
  *
  * A program whose output is redirected gets, at its console slot, an
- * endpoint the shell serves itself while it waits (a "console" thread that
- * writes CONSOLE_WRITE requests into the file and passes CONSOLE_READLINE
- * on to the real console).
+ * endpoint the shell serves itself while it waits: CONSOLE_WRITE requests
+ * go into the file, CONSOLE_READLINE on to the real console. (A program
+ * cannot start threads of its own: it holds no capability to its space.)
  */
 #include <stdio.h>
 #include <string.h>
@@ -101,28 +101,52 @@ static long proc_spawn_argv(int argc, char *const *argv, uint64_t *pid, cap_t *t
     return r;
 }
 
-/* Collect the status of child pid; nohang: -E_AGAIN while it runs. */
-static long proc_collect(uint64_t pid, bool nohang, int64_t *status)
+/* A program the shell started. */
+struct child {
+    uint64_t pid;
+    cap_t thread;               /* its main thread (read right), or 0 */
+    bool collected;             /* error and status are final */
+    long error;                 /* of PROC_WAIT */
+    int64_t status;
+};
+
+/* PROC_WAIT for ch; nohang: -E_AGAIN while it runs. */
+static long proc_collect(struct child *ch, bool nohang)
 {
-    struct proc_wait rq = { .pid = pid, .flags = nohang ? PROC_WAIT_NOHANG : 0 };
-    struct proc_status rp;
+    struct proc_wait rq = { .pid = ch->pid, .flags = nohang ? PROC_WAIT_NOHANG : 0 };
+    struct proc_status rp = { 0 };
     long r = call(sh_caps.proc, PROC_WAIT, &rq, PROTO_WORDS(rq), &rp, PROTO_WORDS(rp));
-    if (r == 0)
-        *status = rp.status;
+    if (r != -E_AGAIN) {
+        ch->collected = true;
+        ch->error = r;
+        ch->status = r == 0 ? rp.status : 0;
+    }
     return r;
 }
 
-/* Wait for child pid to end (its main thread first, if we hold it) and collect its status. */
-static long proc_wait_for(uint64_t pid, cap_t thread, int64_t *status)
+/* Has ch ended? (Joins its thread if we hold it, else asks proc.) */
+static bool child_ended(struct child *ch)
 {
-    if (thread)
-        sys_thread_join(thread, TIMEOUT_FOREVER);
-    for (;;) {
-        long r = proc_collect(pid, false, status);
-        if (r != -E_AGAIN)
-            return r;
-        sleep_ticks(1);                 /* dead, but proc has not seen it yet */
+    if (ch->collected)
+        return true;
+    if (ch->thread) {
+        if (sys_thread_join(ch->thread, 0) == -E_TIMEOUT)
+            return false;
+        ch->thread = 0;                 /* the join emptied the slot */
+        return true;
     }
+    return proc_collect(ch, true) != -E_AGAIN;
+}
+
+/* Wait for ch to end and collect its status; 0 or the error of PROC_WAIT. */
+static long child_wait(struct child *ch)
+{
+    if (ch->thread)
+        sys_thread_join(ch->thread, TIMEOUT_FOREVER);
+    ch->thread = 0;
+    while (!ch->collected && proc_collect(ch, false) == -E_AGAIN)
+        sleep_ticks(1);                 /* dead, but proc has not recorded it yet */
+    return ch->error;
 }
 
 /* "sh: NAME: exit 3" or "sh: NAME: killed (why)"; nothing for exit 0 unless always. */
@@ -138,12 +162,12 @@ static void report(const char *what, int64_t status, bool always)
 
 /* ---- a console for a redirected program ---------------------------------------- */
 
-#define STOP_BADGE 1            /* the shell's own capability to the endpoint: "stop serving" */
+#define POLL_TICKS 2            /* how often a redirecting shell checks whether its program ended */
 
-static cap_t redirect_ep;
-
-static uint64_t serve_console(void *ctx, uint64_t badge, uint64_t label, const uint64_t *w,
-                              unsigned len, uint64_t *reply, unsigned *reply_len)
+/* One console request (mica/proto/console.h) of the program: writes go into
+ * the redirection, reads to the real console. Returns the reply's label. */
+static uint64_t console_request(uint64_t label, const uint64_t *w, unsigned len, uint64_t *reply,
+                                unsigned *reply_len)
 {
     if (label == CONSOLE_WRITE) {
         const struct console_io *rq = (const void *)w;
@@ -171,26 +195,57 @@ static uint64_t serve_console(void *ctx, uint64_t badge, uint64_t label, const u
     return E_INVAL;
 }
 
-static int console_thread(void *unused)
+/* Serve one request on ep, waiting at most timeout ticks; 0 or the receive's error. */
+static long console_serve_one(cap_t ep, tick_t timeout)
 {
     struct ipc_buffer *buf = ipc_buffer_self();
-    uint64_t req[IPC_MAX_WORDS], reply[IPC_MAX_WORDS];
+    uint64_t req[IPC_MAX_WORDS], reply[IPC_MAX_WORDS] = { 0 };
     struct ipc_msg m;
-    long r = buf ? ipc_recv(redirect_ep, TIMEOUT_FOREVER, &m) : -E_NOMEM;
-    while (r == 0 && m.badge != STOP_BADGE) {
-        unsigned len = MSG_LEN(m.info), rlen = 0;
-        for (unsigned i = 0; i < len; i++)
-            req[i] = i < IPC_REG_WORDS ? m.w[i] : buf->words[i];
-        uint64_t result = serve_console(NULL, m.badge, MSG_LABEL(m.info), req, len, reply, &rlen);
-        if (result != 0)
-            rlen = 0;
-        for (unsigned i = IPC_REG_WORDS; i < rlen; i++)
-            buf->words[i] = reply[i];
-        r = ipc_reply_recv(redirect_ep, MSG_INFO(result, rlen, 0), reply, &m);
-    }
-    if (r == 0)
-        ipc_reply(MSG_INFO(0, 0, 0), NULL);
+    unsigned rlen = 0;
+    long r = buf ? ipc_recv(ep, timeout, &m) : -E_NOMEM;
+    if (r < 0)
+        return r;
+    unsigned len = MSG_LEN(m.info);
+    for (unsigned i = 0; i < len; i++)
+        req[i] = i < IPC_REG_WORDS ? m.w[i] : buf->words[i];
+    uint64_t result = console_request(MSG_LABEL(m.info), req, len, reply, &rlen);
+    if (result != 0)
+        rlen = 0;
+    for (unsigned i = IPC_REG_WORDS; i < rlen; i++)
+        buf->words[i] = reply[i];
+    ipc_reply(MSG_INFO(result, rlen, 0), reply);
     return 0;
+}
+
+/* Start c's program with an endpoint the shell serves at its console slot;
+ * *ep gets the shell's end. */
+static long spawn_redirected(const struct command *c, struct child *ch, cap_t *ep)
+{
+    long r = sys_endpoint_create();
+    if (r < 0)
+        return r;
+    *ep = r;
+    long child = sys_cap_mint(*ep, -1, RIGHT_SEND, 0);
+    r = child < 0 ? child : proc_give_cap(PROC_CAP_CONSOLE, child);
+    if (r >= 0)
+        r = proc_spawn_argv(c->argc, c->argv, &ch->pid, &ch->thread);
+    if (child >= 0)
+        sys_cap_delete(child);          /* proc and the child hold their copies */
+    if (r < 0) {
+        sys_cap_delete(*ep);
+        *ep = 0;
+    }
+    return r;
+}
+
+/* Serve ep until ch ends (checking every POLL_TICKS), then what is left. */
+static void serve_until_ended(cap_t ep, struct child *ch)
+{
+    while (!child_ended(ch))
+        console_serve_one(ep, POLL_TICKS);
+    while (console_serve_one(ep, 0) == 0)
+        ;
+    sys_cap_delete(ep);
 }
 
 /* ---- running programs ---------------------------------------------------------- */
@@ -210,67 +265,24 @@ static void job_add(uint64_t pid, const char *name)
 void jobs_reap(void)
 {
     char what[PROC_NAME_MAX + 24];
-    int64_t status = 0;
     for (int i = 0; i < JOBS; i++) {
-        if (jobs[i].pid == 0)
-            continue;
-        long r = proc_collect(jobs[i].pid, true, &status);
-        if (r == -E_AGAIN)
+        struct child ch = { .pid = jobs[i].pid };
+        if (jobs[i].pid == 0 || proc_collect(&ch, true) == -E_AGAIN)
             continue;
         snprintf(what, sizeof what, "[%lu] %s", jobs[i].pid, jobs[i].name);
-        if (r < 0)
-            sh_error("%s: %s", what, mica_strerror(r));
+        if (ch.error < 0)
+            sh_error("%s: %s", what, mica_strerror(ch.error));
         else
-            report(what, status, true);
+            report(what, ch.status, true);
         jobs[i].pid = 0;
     }
-}
-
-/* Start c's program with its output going to the file of c's redirection:
- * the shell's console thread serves the program's console slot. */
-static long spawn_redirected(const struct command *c, uint64_t *pid, cap_t *thread,
-                             cap_t *server, cap_t *stop)
-{
-    long r, ep, child;
-    if ((ep = sys_endpoint_create()) < 0)
-        return ep;
-    redirect_ep = ep;
-    child = sys_cap_mint(ep, -1, RIGHT_SEND, 0);
-    *stop = child < 0 ? 0 : sys_cap_mint(ep, -1, RIGHT_SEND, STOP_BADGE);
-    r = child < 0 ? child : (long)*stop;
-    if (r >= 0)
-        r = proc_give_cap(PROC_CAP_CONSOLE, child);
-    if (r >= 0)
-        r = proc_spawn_argv(c->argc, c->argv, pid, thread);
-    if (child >= 0)
-        sys_cap_delete(child);          /* the child holds its copy */
-    if (r >= 0 && (*server = thread_spawn("sh-console", console_thread, NULL, PRIO_DEFAULT)) < 0)
-        r = *server;
-    if (r < 0) {
-        sys_cap_delete(ep);
-        if (*stop > 0)
-            sys_cap_delete(*stop);
-    }
-    return r;
-}
-
-/* Stop the console thread (its stop message queues behind the program's
- * last writes) and drop the endpoint. */
-static void redirect_end(cap_t server, cap_t stop)
-{
-    struct ipc_msg m;
-    ipc_call(stop, MSG_INFO(0, 0, 0), NULL, &m);
-    thread_join(server, NULL);
-    sys_cap_delete(stop);
-    sys_cap_delete(redirect_ep);
 }
 
 void program_run(const struct command *c)
 {
     const char *name = c->argv[0];
-    uint64_t pid = 0;
-    cap_t thread = 0, server = 0, stop = 0;
-    int64_t status = 0;
+    struct child ch = { 0 };
+    cap_t console = 0;
     long r;
     if (!sh_caps.proc) {
         sh_error("%s: unknown command; no process manager to run programs (try help)", name);
@@ -286,9 +298,9 @@ void program_run(const struct command *c)
             sh_error("%s: %s", c->redirect, mica_strerror(r));
             return;
         }
-        r = spawn_redirected(c, &pid, &thread, &server, &stop);
+        r = spawn_redirected(c, &ch, &console);
     } else {
-        r = proc_spawn_argv(c->argc, c->argv, &pid, &thread);
+        r = proc_spawn_argv(c->argc, c->argv, &ch.pid, &ch.thread);
     }
     if (r == -E_NOENT)
         sh_error("%s: command not found", name);
@@ -297,26 +309,25 @@ void program_run(const struct command *c)
     if (r < 0 || c->background) {
         if (c->redirect)
             redirect_close();
-        if (thread)
-            sys_cap_delete(thread);
+        if (ch.thread)
+            sys_cap_delete(ch.thread);
         if (r == 0)
-            job_add(pid, name);
+            job_add(ch.pid, name);
         return;
     }
-    r = proc_wait_for(pid, thread, &status);
-    if (c->redirect) {
-        redirect_end(server, stop);
-        long w = redirect_close();
-        if (w < 0)
-            sh_error("%s: %s", c->redirect, mica_strerror(w));
-    }
+    if (console)
+        serve_until_ended(console, &ch);
+    r = child_wait(&ch);
+    long w = c->redirect ? redirect_close() : 0;
+    if (w < 0)
+        sh_error("%s: %s", c->redirect, mica_strerror(w));
     if (r < 0)
         sh_error("%s: waiting: %s", name, mica_strerror(r));
     else
-        report(name, status, false);
+        report(name, ch.status, false);
     /* LAB 6 STUB
-    (void)pid; (void)thread; (void)server; (void)stop; (void)status; (void)r;
-    (void)spawn_redirected; (void)redirect_end; (void)proc_wait_for; (void)job_add;
+    (void)ch; (void)console; (void)r; (void)spawn_redirected; (void)serve_until_ended;
+    (void)child_wait; (void)job_add;
     sh_error("%s: command not found (running programs: lab 6)", name);
     LAB 6 END */
 }
