@@ -20,7 +20,6 @@ SHELL = Boot(args="", timeout=30)
 PROMPT = r"mica\$ $"
 THREAD_STATES = {"suspended", "ready", "running", "sleeping", "blocked", "dead"}
 PROC_STATES = {"running", "zombie"}
-DIRENT = header_int("user/servers/fs/fs.h", "FS_DIRENT_SIZE")
 # Lines other parts of the system print (servers' logs, the kernel's fault reports) in
 # the middle of a command's output; the shell's and the programs' own lines stay.
 NOISE = re.compile(r"^(init|proc|rs|mm|names|fs|block|console|fault|trap)\b[\w-]*: ")
@@ -86,9 +85,10 @@ def tree() -> dict[str, list[tuple[str, str, int]]]:
             else:
                 dirs[path] = []
             dirs[parent].append(path)
+    dirent = header_int("user/servers/fs/fs.h", "FS_DIRENT_SIZE")
     listing = {}
     for d, children in dirs.items():
-        listing[d] = [("dir", DIRENT * len(dirs[c]), c.rsplit("/", 1)[1]) if c in dirs
+        listing[d] = [("dir", dirent * len(dirs[c]), c.rsplit("/", 1)[1]) if c in dirs
                       else ("file", len(files[c]), c.rsplit("/", 1)[1]) for c in children]
     return listing
 
