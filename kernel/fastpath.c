@@ -189,6 +189,7 @@ static bool fastpath_call(cap_t slot, uint64_t info, const uint64_t w[4])
     timer_queue_remove(r);                      /* a receive with a timeout */
     deliver(r, c->badge, info, w);
     r->reply_to = cur;
+    cur->reply_from = r;
     cur->state = THREAD_BLOCKED;
     cur->blocked_on = BLOCK_REPLY;
     switch_to(cur, r);
@@ -223,6 +224,7 @@ static bool fastpath_reply_recv(cap_t slot, uint64_t info, const uint64_t w[4])
         return ipc_fastpath_miss(IPC_MISS_buffer);
 
     cur->reply_to = NULL;
+    caller->reply_from = NULL;
     deliver(caller, 0, info, w);
     endpoint_enqueue(ep, cur, EP_RECEIVERS);
     cur->state = THREAD_BLOCKED;

@@ -185,6 +185,7 @@ void ipc_timeout(struct thread *t)
 static void drop_reply(struct thread *cur)
 {
     if (cur->reply_to) {
+        cur->reply_to->reply_from = NULL;
         wake(cur->reply_to, -E_DEAD);
         cur->reply_to = NULL;
     }
@@ -197,6 +198,24 @@ void ipc_thread_exit(struct thread *t)
     notification_unbind(t);
 }
 
+/* t is being killed while blocked in an IPC call (thread_kill): take it off
+ * the endpoint or notification it waits on; if it waits for a reply, the
+ * thread holding its reply right forgets it (that reply then has nobody to
+ * go to, as if it had never been asked for). */
+void ipc_thread_killed(struct thread *t)
+{
+    if (t->ipc_ep)
+        endpoint_dequeue(t->ipc_ep, t);
+    if (t->ipc_ntfn) {
+        list_remove(&t->run_node);
+        t->ipc_ntfn = NULL;
+    }
+    if (t->reply_from) {
+        t->reply_from->reply_to = NULL;
+        t->reply_from = NULL;
+    }
+}
+
 /* A sender (call or send) meets a waiting or arriving receiver. */
 static void deliver_send(struct thread *s, struct thread *r, struct thread *cur)
 {
@@ -205,6 +224,7 @@ static void deliver_send(struct thread *s, struct thread *r, struct thread *cur)
     drop_reply(r);
     if (s->ipc_is_call) {
         r->reply_to = s;
+        s->reply_from = r;
         s->blocked_on = BLOCK_REPLY;
     }
 }
@@ -278,6 +298,7 @@ static void do_reply(struct thread *cur)
 {
     struct thread *caller = cur->reply_to;
     cur->reply_to = NULL;
+    caller->reply_from = NULL;
     /* A reply may carry a capability: the caller opted in with recv_slot. */
     transfer(cur, caller, 0, true);
     trace("reply", cur, caller, cur->msg.info);

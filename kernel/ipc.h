@@ -69,6 +69,7 @@ bool notification_take(struct thread *t);
 void ipc_cancel(struct thread *t, long result);
 void ipc_timeout(struct thread *t);
 void ipc_thread_exit(struct thread *t);
+void ipc_thread_killed(struct thread *t);
 bool ipc_tracing(void);
 int ipc_decode_receive(struct thread *cur);
 long ipc_finish_receive(struct thread *cur);

@@ -129,6 +129,7 @@ void sched_yield(void);
 void sched_sleep(uint64_t ticks);
 void sched_block(enum block_reason why, int state);
 void sched_make_ready(struct thread *t, enum wake_reason why);
+void sched_unready(struct thread *t);
 void sched_set_priority(struct thread *t, int prio);
 int sched_suspend(struct thread *t);
 int sched_resume(struct thread *t);
@@ -147,6 +148,7 @@ struct thread *thread_create_user(struct space *s, const char *name, int priorit
 int thread_start(struct thread *t);
 void thread_exit(int status) __attribute__((noreturn));
 int thread_join(struct thread *t, tick_t timeout);
+int thread_kill(struct thread *t);
 void thread_get(struct thread *t);
 void thread_put(struct thread *t);
 void thread_cap_dropped(struct thread *t);
@@ -219,6 +221,7 @@ long sys_thread_resume(cap_t thread);
 long sys_thread_set_priority(cap_t thread, long priority);
 long sys_thread_info(cap_t thread, uint64_t info);
 long sys_thread_join(cap_t thread, tick_t timeout);
+long sys_thread_kill(cap_t thread);
 long sys_kernel_stats(uint64_t stats);
 long sys_poweroff(cap_t machine, long status);
 

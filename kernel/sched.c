@@ -317,6 +317,8 @@ void sched_tick(void)
     if (!cur)
         return;
     cur->cpu_ticks++;
+    if (cur->space)
+        cur->space->cpu_ticks++;
     if (cur != cpu0.idle && --cur->slice_left <= 0)
         cpu0.need_resched = true;
     timer_queue_expire(timer_ticks());

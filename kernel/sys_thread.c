@@ -1,6 +1,6 @@
 /*
  * sys_thread.c: the thread and time system calls (mica/syscall.h numbers
- * 1-11). Each handler first decodes (looks up capabilities, copies and checks
+ * 1-13). Each handler first decodes (looks up capabilities, copies and checks
  * arguments) and changes nothing until everything is known to be valid.
  */
 #include "kernel.h"
@@ -117,24 +117,39 @@ long sys_thread_info(cap_t slot, uint64_t out)
     struct thread_info info = {
         .id = t->id, .cpu_ticks = t->cpu_ticks, .state = t->state,
         .priority = t->priority, .exit_status = t->exit_status,
+        .space_threads = t->space ? (uint32_t)t->space->live_threads : 0,
+        .space_cpu_ticks = t->space ? t->space->cpu_ticks : 0,
     };
     memcpy(info.name, t->name, sizeof info.name);
     return copy_to_user(out, &info, sizeof info);
 }
 
 /* Wait for the thread's death (see mica/syscall.h); on success the slot is
- * emptied and the thread reaped. */
+ * emptied and the thread reaped. The reference that keeps t while we wait
+ * is recorded in join_ref, so that thread_kill can drop it if we are
+ * killed waiting. */
 long sys_thread_join(cap_t slot, tick_t timeout)
 {
-    struct thread *t;
+    struct thread *cur = current(), *t;
     int err = lookup_thread(slot, RIGHT_READ, &t);
     if (err)
         return err;
     thread_get(t);
+    cur->join_ref = t;
     int status = thread_join(t, timeout);
-    struct cap *c = cap_slot(current()->space, slot);
+    cur->join_ref = NULL;
+    struct cap *c = cap_slot(cur->space, slot);
     if (status >= 0 && c->type == CAP_TYPE_THREAD && c->object == t)
-        cap_delete(current()->space, slot);
+        cap_delete(cur->space, slot);
     thread_put(t);
     return status;
+}
+
+/* Kill the thread (see mica/syscall.h): needs RIGHT_WRITE. Returns 0, a
+ * capability error, or -E_DEAD; killing oneself does not return. */
+long sys_thread_kill(cap_t slot)
+{
+    struct thread *t;
+    int err = lookup_thread(slot, RIGHT_WRITE, &t);
+    return err ? err : thread_kill(t);
 }

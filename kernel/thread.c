@@ -1,11 +1,13 @@
 /*
- * thread.c: thread objects: creation, start, exit, join, and reaping.
+ * thread.c: thread objects: creation, start, exit, kill, join, and reaping.
  *
  * A thread lives while it is not dead or while a capability names it:
  * refs counts the capabilities plus one for being alive. When it exits, its
  * joiners wake with its status; the next thread to run frees its kernel
  * stack (sched_finish_switch(): one cannot free the stack one runs on), and
  * the object goes when the last capability does (thread_join reaps it).
+ * A thread killed by another (thread_kill) is not running, so its stack
+ * goes at once.
  */
 #include "kernel.h"
 #include "thread.h"
@@ -16,6 +18,8 @@
 static struct kmem_cache *thread_cache;
 static uint64_t next_id;           /* the idle thread, created first, is 0 */
 static uint64_t nthreads;           /* thread objects allocated and not freed */
+
+static void thread_die(struct thread *t, int status);
 
 uint64_t thread_count(void)
 {
@@ -129,12 +133,7 @@ void thread_cap_dropped(struct thread *t)
         return;
     }
     t->refs--;                      /* the capability's reference */
-    t->exit_status = THREAD_STATUS_KILLED;
-    t->state = THREAD_DEAD;
-    sched_trace_exit(t);
-    ipc_thread_exit(t);
-    if (t->space && --t->space->live_threads == 0)
-        space_last_thread_exited(t->space, THREAD_STATUS_KILLED);
+    thread_die(t, THREAD_STATUS_KILLED);
     thread_reap(t);                 /* not on the CPU: free its stack and the thread */
 }
 
@@ -159,17 +158,9 @@ int thread_start(struct thread *t)
     return 0;
 }
 
-/* The running thread dies with status: its joiners wake, and it gives the
- * CPU away for good. */
-void thread_exit(int status)
+/* Wake every thread blocked in thread_join on t with t's exit status. */
+static void wake_joiners(struct thread *t, int status)
 {
-    struct thread *t = current();
-    assert(t != this_cpu()->idle);
-    cli();
-    t->exit_status = status;
-    t->state = THREAD_DEAD;
-    sched_trace_exit(t);
-
     /* LAB 3 BEGIN: wake every thread waiting in thread_join with the status */
     struct list_node *n;
     while ((n = list_front(&t->joiners)) != NULL) {
@@ -190,17 +181,85 @@ void thread_exit(int status)
         sched_make_ready(j, WAKE_JOIN);
     }
     LAB 3 END */
+}
 
+/* t, which is on no queue, dies with status: its joiners wake, its IPC
+ * partners learn of it, its space counts one live thread less. The caller
+ * then switches away (t is running) or reaps it (t is not). */
+static void thread_die(struct thread *t, int status)
+{
+    t->exit_status = status;
+    t->state = THREAD_DEAD;
+    sched_trace_exit(t);
+    wake_joiners(t, status);
     ipc_thread_exit(t);
     if (t->space && --t->space->live_threads == 0)
         space_last_thread_exited(t->space, status);
+}
+
+/* The running thread dies with status: its joiners wake, and it gives the
+ * CPU away for good. */
+void thread_exit(int status)
+{
+    struct thread *t = current();
+    assert(t != this_cpu()->idle);
+    cli();
+    thread_die(t, status);
     schedule();
     panic("thread_exit: dead thread %s#%lu was scheduled", t->name, t->id);
 }
 
+/*
+ * Kill t with THREAD_STATUS_KILLED, whatever it is doing; the caller itself
+ * does not return. A thread that is not running is taken off the queue it
+ * is on -- ready, timer, a joined thread's joiners, an endpoint's or a
+ * notification's (ipc_thread_killed) -- and never runs again: its kernel
+ * stack is freed with whatever call it was in. The one thing such a stack
+ * holds is sys_thread_join's reference (join_ref), dropped here. Returns 0,
+ * or -E_DEAD when t is dead already.
+ */
+int thread_kill(struct thread *t)
+{
+    if (t->state == THREAD_DEAD)
+        return -E_DEAD;
+    if (t == current())
+        thread_exit(THREAD_STATUS_KILLED);
+    /* LAB 3 BEGIN: thread_kill: take the thread off its queue, let it die (exit and join) */
+    switch (t->state) {
+    case THREAD_READY:
+        sched_unready(t);
+        break;
+    case THREAD_SLEEPING:
+        timer_queue_remove(t);
+        break;
+    case THREAD_BLOCKED:
+        timer_queue_remove(t);          /* a join or receive with a timeout */
+        if (t->blocked_on == BLOCK_JOIN) {
+            list_remove(&t->run_node);  /* off the joined thread's joiners */
+            t->joining = NULL;
+        } else {
+            ipc_thread_killed(t);
+        }
+        break;
+    default:                            /* suspended or never started: on no queue */
+        break;
+    }
+    if (t->join_ref) {
+        thread_put(t->join_ref);
+        t->join_ref = NULL;
+    }
+    t->suspend_pending = false;
+    thread_die(t, THREAD_STATUS_KILLED);
+    thread_reap(t);                     /* not on the CPU: free its stack now */
+    return 0;
+    /* LAB 3 STUB
+    return -E_NOSYS;
+    LAB 3 END */
+}
+
 /* Wait until t is dead, at most timeout ticks (TIMEOUT_FOREVER: no limit,
- * 0: do not wait). Returns t's exit status, -E_TIMEOUT, or -E_INVAL when t
- * is the caller. */
+ * 0: do not wait). The caller holds a reference to t. Returns t's exit
+ * status, -E_TIMEOUT, or -E_INVAL when t is the caller. */
 int thread_join(struct thread *t, tick_t timeout)
 {
     struct thread *cur = current();
@@ -211,7 +270,6 @@ int thread_join(struct thread *t, tick_t timeout)
     if (timeout == 0)
         return -E_TIMEOUT;
 
-    thread_get(t);                  /* t stays valid while we wait */
     cur->joining = t;
     cur->join_result = -E_TIMEOUT;
     list_push_back(&t->joiners, &cur->run_node);
@@ -220,7 +278,6 @@ int thread_join(struct thread *t, tick_t timeout)
         timer_queue_add(cur, now + timeout < now ? UINT64_MAX : now + timeout);
     }
     sched_block(BLOCK_JOIN, THREAD_BLOCKED);
-    thread_put(t);
     return cur->join_result;
 }
 

@@ -66,6 +66,8 @@ struct thread {
     struct list joiners;        /* threads blocked in thread_join on this one */
     struct thread *joining;     /* the thread this one waits for in thread_join */
     int join_result;            /* what thread_join returns when woken */
+    struct thread *join_ref;    /* sys_thread_join's reference on the joined thread, held
+                                 * across the wait (thread_kill drops it) */
 
     /* IPC (ipc.c). While blocked on an endpoint or notification, run_node
      * is on its queue. */
@@ -73,6 +75,7 @@ struct thread {
     struct notification *ipc_ntfn; /* the notification this thread waits on */
     struct notification *bound_ntfn; /* ends this thread's endpoint receives too */
     struct thread *reply_to;    /* one-shot reply right: the caller to answer */
+    struct thread *reply_from;  /* while in BLOCK_REPLY: the thread holding our reply right */
     uint64_t ipc_buffer;        /* user address of its struct ipc_buffer, or 0 */
     long ipc_result;            /* what the blocked IPC call returns */
     uint64_t ipc_badge;         /* a queued sender's badge */
@@ -98,6 +101,7 @@ struct space {
     struct vm_space *vm;        /* [i] page tables (vm.c) */
     int refs;
     int live_threads;           /* threads in this space that are not dead */
+    uint64_t cpu_ticks;         /* timer ticks its threads ran, the dead ones' included */
     struct cap_table *caps;     /* [i] */
     char name[20];              /* [i] for messages */
     struct list ipc_objects;    /* endpoints and notifications it created (ipc_owner) */

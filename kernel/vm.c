@@ -129,8 +129,10 @@ static void map_kernel_image(uint64_t pml4)
 {
     for (uint64_t va = (uint64_t)_text_start; va < (uint64_t)_kernel_end; va += PAGE_SIZE) {
         uint64_t flags = PTE_P | PTE_G;
+        /* LAB 2 BEGIN: guard: leave the page under the boot stack unmapped */
         if (va == (uint64_t)boot_stack_guard)
             continue;
+        /* LAB 2 END */
         /* LAB 2 BEGIN: vm: W^X flags for each kernel section */
         if (va >= (uint64_t)_rodata_end)
             flags |= PTE_W | nx;                    /* data, bss */

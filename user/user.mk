@@ -35,13 +35,14 @@ ULIB_OBJS := \
 	$B/user/lib/console.o \
 	$B/user/lib/archive.o \
 	$B/user/lib/spawn.o \
+	$B/user/lib/process.o \
 	$B/user/lib/fsclient.o \
 	$B/user/lib/string.o \
 	$B/user/lib/format.o
 ULIB := $B/user/libmica.a
 
 # The programs.
-USER_PROGS := root names block fs fstest ipcserver sh probe
+USER_PROGS := root names block fs fstest ipcserver proc ptest sh probe
 
 # The servers and test programs the root task spawns (user/lib/spawn.c).
 names_OBJS := $B/user/servers/names/main.o $B/user/servers/names/table.o
@@ -53,6 +54,11 @@ fs_OBJS := \
 	$B/user/servers/fs/blockclient.o
 fstest_OBJS := $B/user/tests/lab6/fstest.o
 ipcserver_OBJS := $B/user/tests/bench/ipcserver.o
+proc_OBJS := \
+	$B/user/servers/proc/main.o \
+	$B/user/servers/proc/launch.o \
+	$B/user/servers/proc/ops.o
+ptest_OBJS := $B/user/tests/lab6/ptest.o
 sh_OBJS := \
 	$B/user/shell/main.o \
 	$B/user/shell/shell.o \
@@ -71,9 +77,11 @@ root_OBJS := \
 	$B/user/tests/lab3/timeslice.o \
 	$B/user/tests/lab3/cycles.o \
 	$B/user/tests/lab3/join.o \
+	$B/user/tests/lab3/kill.o \
 	$B/user/tests/lab4/caps.o \
 	$B/user/tests/lab4/pingpong.o \
 	$B/user/tests/lab4/ipcsem.o \
+	$B/user/tests/lab4/killipc.o \
 	$B/user/tests/lab5/pager.o \
 	$B/user/tests/lab5/faults.o \
 	$B/user/tests/lab5/framemap.o \
@@ -93,6 +101,7 @@ root_OBJS := \
 	$B/user/servers/fs/blockclient.o \
 	$B/user/servers/names/table.o \
 	$B/user/root/servers.o \
+	$B/user/root/procs.o \
 	$B/user/servers/console/console.o
 
 USER_ELFS := $(USER_PROGS:%=$B/user/%.elf)

@@ -79,3 +79,13 @@ def test_answers_lab3(pytestconfig: pytest.Config) -> None:
 @grade(lab=4, points=0, title="answers/lab4.md answers every question")
 def test_answers_lab4(pytestconfig: pytest.Config) -> None:
     check_answers(Path(pytestconfig.rootpath), 4)
+
+
+@grade(lab=5, points=0, title="answers/lab5.md answers every question")
+def test_answers_lab5(pytestconfig: pytest.Config) -> None:
+    check_answers(Path(pytestconfig.rootpath), 5)
+
+
+@grade(lab=6, points=0, title="answers/lab6.md answers every question")
+def test_answers_lab6(pytestconfig: pytest.Config) -> None:
+    check_answers(Path(pytestconfig.rootpath), 6)

@@ -330,7 +330,7 @@ def check_guard(run: Run, lo: int, hi: int) -> None:
 
 @grade(lab=2, points=10, title="a boot stack overflow hits the guard page")
 def test_guard(boot):
-    run = boot(Boot(args="ktest=guard"))
+    run = boot(Boot(args="ktest=guard", timeout=10))
     check_guard(run, value(run.text, "guard"), value(run.text, "guard_end"))
 
 

@@ -137,7 +137,7 @@ BADSYS = Boot(args="init=badsys")
 # label -> the documented result: an error name or a value (mica/syscall.h and
 # the handlers' comments in kernel/syscall.c, kernel/sys_thread.c).
 BADSYS_NUMBERS = {
-    "sys_999": "E_NOSYS", "sys_minus1": "E_NOSYS", "sys_13": "E_NOSYS", "sys_63": "E_NOSYS",
+    "sys_999": "E_NOSYS", "sys_minus1": "E_NOSYS", "sys_14": "E_NOSYS", "sys_63": "E_NOSYS",
     "sys_huge": "E_NOSYS", "sys_past_end": "E_NOSYS",
 }
 BADSYS_POINTERS = {
@@ -454,3 +454,66 @@ def test_join_waiters_and_errors(run):
     assert_lines_match(lines, r"^join: timeout=forever ret=0 status=9$")
     if problems:
         raise run.fail("join misbehaved:\n  " + "\n  ".join(problems))
+
+
+# ---- kill: sys_thread_kill in every state ------------------------------------
+
+KILL = Boot(args="init=kill")
+
+# case -> the state thread_info reported before the kill (user/tests/lab3/kill.c)
+KILL_CASES = {"ready": "ready", "sleeping": "sleeping", "suspended": "suspended",
+              "suspend_pending": "sleeping", "unstarted": "suspended",
+              "joining": "blocked", "joining_timeout": "blocked"}
+
+
+@grade(lab=3, points=10, title="thread_kill ends a ready, sleeping, suspended, unstarted or "
+       "joining thread at once; its joiners get THREAD_STATUS_KILLED", boot=KILL)
+def test_kill_states(run):
+    lines = scenario(run, "kill")
+    seen = {r["victim"]: r for r in records(lines, "kill", "victim")}
+    problems = []
+    for case, state in KILL_CASES.items():
+        r = seen.get(case)
+        if r is None:
+            problems.append(f"{case}: MISSING 'kill: victim={case} ...'")
+            continue
+        want = {"before": state, "ret": 0, "after": "dead", "exit": THREAD_STATUS_KILLED,
+                "joiner0": THREAD_STATUS_KILLED, "joiner1": THREAD_STATUS_KILLED,
+                "join": THREAD_STATUS_KILLED}
+        bad = [f"{k} expected {v}, saw {describe(r.get(k)) if isinstance(r.get(k), int) else r.get(k)}"
+               for k, v in want.items() if r.get(k) != v]
+        if not 0 <= r.get("waited", -1) <= 1:
+            bad.append(f"the joiners woke {r.get('waited')} ticks after the kill, expected at once")
+        # the victim and its two joiners (which ran at once) are gone from the space
+        if r.get("space_after") != r.get("space_before", 0) - 3:
+            bad.append(f"live threads of the space went from {r.get('space_before')} to "
+                       f"{r.get('space_after')}, expected {r.get('space_before', 0) - 3}")
+        if bad:
+            problems.append(f"{case}: " + "; ".join(bad))
+    if problems:
+        raise run.fail("thread_kill misbehaved:\n  " + "\n  ".join(problems))
+
+
+@grade(lab=3, points=5, title="a thread can kill itself; refused kills return the documented "
+       "errors; killed joiners give back every reference", boot=KILL)
+def test_kill_self_and_errors(run):
+    lines = scenario(run, "kill")
+    k = THREAD_STATUS_KILLED
+    assert_lines_match(lines, rf"^kill: self joiner0={k} joiner1={k} join={k}$",
+                       no=[r"^kill: self survived"])
+    for case in ("joining", "joining_timeout"):
+        assert_lines_match(lines, rf"^kill: joined_target case={case} ret=0 status={k}$")
+    want = {"empty_slot": err("E_BADCAP"),
+            "null_slot": err("E_BADCAP"), "wrong_type": err("E_WRONGTYPE"), "first": 0,
+            "dead": err("E_DEAD"), "reaped": err("E_BADCAP")}
+    got = {m[1]: int(m[2]) for m in (re.match(r"^kill: err (\w+) ret=(-?\d+)$", s) for s in lines)
+           if m}
+    wrong = [f"{w}: expected {describe(v)}, saw {describe(got[w]) if w in got else 'no line'}"
+             for w, v in want.items() if got.get(w) != v]
+    if wrong:
+        raise run.fail("refused kills:\n  " + "\n  ".join(wrong))
+    res = one(run, records(lines, "kill", "threads_before"), "kill: resources")
+    if res["threads_after"] != res["threads_before"] or res["kmem_after"] != res["kmem_before"]:
+        raise run.fail(f"kernel objects not given back: threads {res['threads_before']} -> "
+                       f"{res['threads_after']}, kmem_inuse {res['kmem_before']} -> "
+                       f"{res['kmem_after']}")

@@ -356,3 +356,44 @@ def test_fastpath_refused(run):
         if r.get("hits") != 0 or r.get(reason, 0) < 2 * FASTPATH_ROUNDS - 10:
             raise run.fail(f"part={part}: expected hits=0 and about {2 * FASTPATH_ROUNDS} "
                            f"misses with reason {reason}, saw {r}")
+
+
+# ---- killipc: sys_thread_kill on threads blocked in IPC -------------------------
+
+KILLIPC = Boot(args="init=killipc")
+KILLED = 256        # THREAD_STATUS_KILLED (mica/syscall.h)
+
+
+@grade(lab=4, points=10, title="a thread killed in send, receive, call or notify leaves the "
+       "object's queue; the caller of a killed server gets E_DEAD", boot=KILLIPC)
+def test_kill_blocked_in_ipc(run):
+    lines = scenario(run, "killipc")
+    seen = {r["case"]: r for r in records(lines, "killipc", "case")}
+    want = {
+        "recv": {"nbsend": err("E_AGAIN")},
+        "recv_timeout": {"nbsend": err("E_AGAIN")},
+        "send": {"recv": err("E_AGAIN")},
+        "call_queued": {"recv": err("E_AGAIN")},
+        "notify": {"poll": 1},
+        "call_replying": {"reply": err("E_BADCAP")},
+        "bound": {"signal": 0, "poll": 1},
+        "read_only": {"kill": err("E_NORIGHTS"), "after": "blocked"},
+        "server": {"caller": err("E_DEAD")},
+        "fastpath": {"reply": err("E_BADCAP")},
+    }
+    problems = []
+    for case, checks in want.items():
+        r = seen.get(case)
+        if r is None:
+            problems.append(f"{case}: MISSING 'killipc: case={case} ...'")
+            continue
+        checks = {"kill": 0, "status": KILLED, **checks}     # read_only: killed afterwards
+        if "before" in r:
+            checks["before"] = "blocked"
+        for k, v in checks.items():
+            if r.get(k) != v:
+                shown = describe(r[k]) if isinstance(r.get(k), int) else r.get(k, "nothing")
+                problems.append(f"{case}: {k} expected {describe(v) if isinstance(v, int) else v}, "
+                                f"saw {shown}")
+    if problems:
+        raise run.fail("killing threads blocked in IPC:\n  " + "\n  ".join(problems))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -149,6 +150,44 @@ def test_exercise_from_title_or_file():
     manifests = {2: {"exercises": [{"number": 5, "markers": [], "files": ["kernel/vm.c"]}]}}
     r.title = "map the kernel"
     assert stage.exercise_of(manifests, r) == 5
+
+
+def test_exercise_from_a_folder_in_files():
+    """A files entry ending in "/" claims every file below it, and only those."""
+    manifests = {5: {"exercises": [{"number": 4, "markers": [], "files": ["user/servers/console/"]},
+                                   {"number": 5, "markers": [], "files": ["user/servers/mm/"]}]}}
+    r = stage.Region("user/servers/console/console.c", 5, "backspace", "", 1, 3)
+    assert stage.exercise_of(manifests, r) == 4
+    r.path = "user/servers/consoles.c"           # a prefix of the name is not the folder
+    assert stage.exercise_of(manifests, r) is None
+
+
+def test_exercise_coverage_finds_orphans_and_empty_exercises():
+    ex = [{"number": 1, "title": "Faults", "markers": ["fault"], "files": []},
+          {"number": 2, "title": "Read the code", "markers": [], "files": []},
+          {"number": 3, "title": "Pager", "markers": ["pager"], "files": []},
+          {"number": 4, "title": "Memory manager", "markers": ["mm:"], "files": [], "status": "planned"}]
+    manifest = {"lab": 5, "exercises": ex}
+    regions = [stage.Region("kernel/fault.c", 5, "fault messages", "", 10, 20),
+               stage.Region("kernel/irq.c", 5, "mask the line", "", 30, 40)]
+    problems, notes = stage.exercise_coverage(manifest, regions, {5: manifest})
+    assert problems == ["kernel/irq.c:30: the lab 5 region 'mask the line' belongs to no exercise "
+                        "(name one of an exercise's markers in its title, or list the file in "
+                        "exactly one exercise)"]
+    assert [n.split(":")[0] for n in notes] == ["warning", "exercise 4 (Memory manager) is planned"]
+    assert "exercise 3 (Pager) has no marked region" in notes[0]
+    assert not any("exercise 2" in n for n in notes)     # reading needs no region
+
+
+def test_ready_labs_have_no_orphan_regions():
+    """Every marked region of a ready lab names its exercise in the placeholder."""
+    parsed = stage.parse_tree(ROOT)
+    manifests = stage.load_manifests(ROOT)
+    regions = [s.region for segs in parsed.values() for s in segs if s.region]
+    for lab, m in manifests.items():
+        if m["status"] == "ready":
+            problems, _ = stage.exercise_coverage(m, [r for r in regions if r.lab == lab], manifests)
+            assert not problems, problems
 
 
 # ---- bad markers, with file:line ----------------------------------------------
@@ -315,6 +354,14 @@ def test_every_manifest_is_well_formed():
         assert m["status"] in ("ready", "planned")
         assert (ROOT / m["handout"]).exists(), m["handout"]
         assert [e["number"] for e in m["exercises"]] == list(range(1, len(m["exercises"]) + 1))
+        assert all(e.get("status", "ready") in ("ready", "planned") for e in m["exercises"])
+        if m["status"] == "planned":
+            continue
+        # A ready lab's exercises point at files that exist (a folder ends in "/").
+        for e in m["exercises"]:
+            for f in e["files"]:
+                assert e.get("status") == "planned" or (ROOT / f).exists(), \
+                    f"lab {lab} exercise {e['number']}: {f} does not exist"
         assert m["tests"]["tag"] == f"lab{lab}"
         assert all(p < lab for p in m["prerequisites"])
 
@@ -334,3 +381,47 @@ def test_ready_handouts_ask_the_manifest_questions():
             assert q in text, f"{m['handout']} lacks the manifest's question: {q[:60]}..."
         for e in m["exercises"]:
             assert e["title"] in text, f"{m['handout']} lacks exercise {e['number']}: {e['title']}"
+
+
+def test_every_ready_lab_checks_its_answers_file():
+    """A ready lab with questions has its 0-point answers test in the grader,
+    so a student tree's make grade shows unanswered questions."""
+    spec = importlib.util.spec_from_file_location("gradetable", ROOT / "labs/tools/gradetable.py")
+    gradetable = importlib.util.module_from_spec(spec)
+    sys.modules["gradetable"] = gradetable         # dataclasses look their module up
+    spec.loader.exec_module(gradetable)
+    tests = {(t.lab, t.name) for t in gradetable.collect(ROOT / "grader" / "tests")}
+    for lab, m in stage.load_manifests(ROOT).items():
+        if m["status"] == "ready" and m["questions"]:
+            assert (lab, f"answers_lab{lab}") in tests, \
+                f"grader/tests/test_answers.py has no test_answers_lab{lab}"
+
+
+def test_readme_lab_table_follows_the_manifests():
+    """README.md lists every lab with its handout, ready exactly when its manifest is."""
+    rows = {int(m[1]): m[0] for m in re.finditer(r"^\| (\d) \|.*$", (ROOT / "README.md").read_text(), re.M)}
+    for lab, m in stage.load_manifests(ROOT).items():
+        assert lab in rows, f"README.md's lab table has no row for lab {lab}"
+        row = rows[lab]
+        assert Path(m["handout"]).name in row, f"README.md: lab {lab}'s row lacks {m['handout']}"
+        status = row.rstrip(" |").rsplit("|", 1)[-1].strip()
+        assert status.startswith("ready") == (m["status"] == "ready"), \
+            f"README.md says lab {lab} is '{status}', its manifest '{m['status']}'"
+
+
+def test_handout_diagrams_avoid_mermaid_pitfalls():
+    """In a Mermaid sequence diagram ';' ends a statement and '#' starts an
+    entity code, so either silently cuts a message (or breaks the diagram on
+    GitHub). Every mermaid block must also be closed."""
+    for path in sorted((ROOT / "handouts").glob("*.md")):
+        kind, start = None, 0
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            if line.startswith("```mermaid"):
+                kind, start = "", n
+            elif kind is not None and line.startswith("```"):
+                kind = None
+            elif kind == "":
+                kind = line.split()[0] if line.strip() else ""
+            elif kind == "sequenceDiagram":
+                assert not re.search(r"[;#]", line), f"{path.name}:{n}: ';' or '#' in a sequence diagram: {line.strip()}"
+        assert kind is None, f"{path.name}:{start}: mermaid block never closed"

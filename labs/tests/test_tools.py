@@ -109,7 +109,9 @@ def course(tmp_path: Path) -> Path:
     for lab in (1, 2):
         write_tree(root, {f"labs/lab{lab}.json": json.dumps({
             "lab": lab, "title": f"Lab {lab}", "status": "ready",
-            "handout": f"handouts/lab{lab}-{['one', 'two'][lab - 1]}.md", "exercises": [],
+            "handout": f"handouts/lab{lab}-{['one', 'two'][lab - 1]}.md",
+            "exercises": [{"number": 1, "title": f"Exercise {lab}", "markers": [["one", "two"][lab - 1]],
+                           "files": []}],
             "questions": ["Why?"], "gradescope": {"hidden_tests": "after_due_date"}})})
     for name in ("setup.sh", "run_autograder", "autograder.py"):
         src = ROOT / "labs/gradescope" / name
@@ -145,6 +147,21 @@ def test_check_stage_catches_a_stub_that_breaks_an_earlier_lab(course: Path, cap
                                        "/* LAB 2 STUB\nLAB2_STUB\nLAB 2 END */\n")
     assert check_stage.main(["--root", str(course), "--lab", "2"]) == 1
     assert "make grade LAB=1 in the lab-2 tree: 0/5" in capsys.readouterr().out
+
+
+def test_check_stage_refuses_a_region_no_exercise_claims(course: Path, capsys):
+    (course / "kernel/k.c").write_text(KERNEL.replace("/* LAB 2 BEGIN: two */", "/* LAB 2 BEGIN: deux */"))
+    assert check_stage.main(["--root", str(course), "--lab", "2"]) == 1
+    assert "the lab 2 region 'deux' belongs to no exercise" in capsys.readouterr().out
+
+
+def test_check_stage_notes_planned_exercises(course: Path, capsys):
+    m = json.loads((course / "labs/lab2.json").read_text())
+    m["exercises"].append({"number": 2, "title": "Later", "markers": ["later"], "files": [],
+                           "status": "planned"})
+    (course / "labs/lab2.json").write_text(json.dumps(m))
+    assert check_stage.main(["--root", str(course), "--lab", "2"]) == 0
+    assert "lab 2: exercise 2 (Later) is planned: 0 marked region(s) so far" in capsys.readouterr().out
 
 
 def test_check_stage_requires_explanations(course: Path, capsys):

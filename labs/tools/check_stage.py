@@ -4,7 +4,9 @@
 Instructor-only (`make check-stage [LAB=N] [EMU=qemu|bochs]`). For each lab N
 whose manifest says "status": "ready", it stages the tree for N into a
 temporary directory and checks that
-  1. no marker text is left and lab N had marked regions to strip;
+  1. no marker text is left and lab N had marked regions to strip, each
+     claimed by an exercise of the manifest, and every exercise with
+     "markers" (and not "status": "planned") owns at least one region;
   2. `make` builds the staged tree;
   3. `make grade LAB=N` scores below full marks, the grader wrote
      build/grade/results.json, and every failed test carries an explanation
@@ -121,13 +123,18 @@ def marker_leftovers(tree: Path) -> list[str]:
 
 
 def check_lab(root: Path, lab: int, work: Path, emu: str, have_grader: bool,
-              timeout: int, regions: dict[int, int], earlier: str = "all") -> LabReport:
+              timeout: int, regions: dict[int, list], earlier: str = "all") -> LabReport:
     rep = LabReport(lab)
     tree = work / f"lab{lab}"
     files = stage.stage(root, lab, tree)
-    rep.notes.append(f"staged {len(files)} files; {regions.get(lab, 0)} lab-{lab} regions replaced by stubs")
-    if regions.get(lab, 0) == 0:
+    mine = regions.get(lab, [])
+    rep.notes.append(f"staged {len(files)} files; {len(mine)} lab-{lab} regions replaced by stubs")
+    if not mine:
         rep.problems.append(f"lab {lab} has no marked regions: its student tree is the full solution")
+    manifests = stage.load_manifests(root)
+    problems, notes = stage.exercise_coverage(manifests.get(lab, {"lab": lab}), mine, manifests)
+    rep.problems += problems
+    rep.notes += notes
     for line in marker_leftovers(tree):
         rep.problems.append(f"marker left in the staged tree: {line}")
 
@@ -192,11 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     except stage.MarkerError as e:
         print(e, file=sys.stderr)
         return 1
-    regions: dict[int, int] = {}
+    regions: dict[int, list] = {}
     for segs in parsed.values():
         for s in segs:
             if s.region:
-                regions[s.region.lab] = regions.get(s.region.lab, 0) + 1
+                regions.setdefault(s.region.lab, []).append(s.region)
 
     labs = [a.lab] if a.lab else [n for n in stage.LABS if manifests.get(n, {}).get("status") == "ready"]
     planned = [n for n in stage.LABS if manifests.get(n, {}).get("status") == "planned"]

@@ -230,10 +230,16 @@ def handout_of(manifests: dict[int, dict], lab: int) -> str:
     return m.get("handout", f"handouts/lab{lab}-*.md")
 
 
+def lists_file(files: list[str], path: str) -> bool:
+    """Does a manifest's files list name path? An entry ending in "/" names
+    every file below that folder (a server's directory, say)."""
+    return any(path == f or f.endswith("/") and path.startswith(f) for f in files)
+
+
 def exercise_of(manifests: dict[int, dict], region: Region) -> int | None:
     """The exercise a region belongs to: 'exercise K' in its title, else the
     exercise whose marker ids occur in the title, else the only exercise of
-    its lab that lists the region's file."""
+    its lab that lists the region's file (or a folder holding it)."""
     m = EXPLICIT_EXERCISE.search(region.title)
     if m:
         return int(m.group(1))
@@ -242,8 +248,41 @@ def exercise_of(manifests: dict[int, dict], region: Region) -> int | None:
     for ex in exercises:
         if any(mid.lower() in title for mid in ex.get("markers", [])):
             return ex["number"]
-    by_file = [ex["number"] for ex in exercises if region.path in ex.get("files", [])]
+    by_file = [ex["number"] for ex in exercises if lists_file(ex.get("files", []), region.path)]
     return by_file[0] if len(by_file) == 1 else None
+
+
+def exercise_coverage(manifest: dict, regions: list[Region],
+                      manifests: dict[int, dict]) -> tuple[list[str], list[str]]:
+    """Problems and notes about how a lab's marked regions map to its exercises.
+
+    A problem: a region no exercise claims (its placeholder could not say
+    which exercise it is). A note starting "warning:": an exercise with
+    "markers" that owns no region (the handout asks for code the student
+    tree already holds). An exercise whose "status" is "planned" (its code
+    is not in the tree yet) gets a plain note instead; one without "markers"
+    is reading and needs no region.
+    """
+    lab = manifest.get("lab")
+    problems, notes = [], []
+    owned: dict[int, int] = {}
+    for r in regions:
+        ex = exercise_of(manifests, r)
+        if ex is None:
+            problems.append(f"{r.path}:{r.begin}: the lab {lab} region '{r.title}' belongs to no "
+                            f"exercise (name one of an exercise's markers in its title, or list "
+                            f"the file in exactly one exercise)")
+        else:
+            owned[ex] = owned.get(ex, 0) + 1
+    for ex in manifest.get("exercises", []):
+        n = ex["number"]
+        if ex.get("status") == "planned":
+            notes.append(f"exercise {n} ({ex.get('title', '?')}) is planned: "
+                         f"{owned.get(n, 0)} marked region(s) so far")
+        elif ex.get("markers") and not owned.get(n):
+            notes.append(f"warning: exercise {n} ({ex.get('title', '?')}) has no marked region: "
+                         f"the student tree keeps its solution")
+    return problems, notes
 
 
 def placeholder(style: str, indent: str, lab: int, handout: str, exercise: int | None) -> str:
@@ -498,6 +537,12 @@ def main(argv: list[str] | None = None) -> int:
                           f"{'' if r.stub else '  (no stub)'}")
             per_lab = {lab: sum(r.lab == lab for r in regions) for lab in LABS}
             print("markers: " + ", ".join(f"lab {k}: {v}" for k, v in per_lab.items()))
+            if a.list:
+                for lab, m in manifests.items():
+                    problems, notes = exercise_coverage(m, [r for r in regions if r.lab == lab],
+                                                        manifests)
+                    for line in problems + notes:
+                        print(f"markers: lab {lab} ({m.get('status', '?')}): {line}")
     except MarkerError as e:
         print(e, file=sys.stderr)
         print("stage: refusing to stage: fix the markers above", file=sys.stderr)

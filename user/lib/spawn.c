@@ -48,18 +48,92 @@ long frame_pool_init(struct frame_pool *pool, cap_t range)
     long r = sys_frame_info(range, (long)&fi);
     if (r < 0)
         return r;
-    *pool = (struct frame_pool){ .range = range, .next = 0, .pages = fi.pages };
+    *pool = (struct frame_pool){ .range = range, .base = fi.base, .pages = fi.pages };
     return 0;
 }
 
 long frame_pool_take(struct frame_pool *pool, uint64_t pages)
 {
-    if (pages == 0 || pages > pool->pages - pool->next)
+    if (pages == 0)
+        return -E_NOMEM;
+    for (unsigned i = 0; i < pool->nholes; i++) {
+        struct frame_pool_hole *h = &pool->holes[i];
+        if (h->pages < pages)
+            continue;
+        long slot = sys_frame_split(pool->range, (long)h->page, (long)pages);
+        if (slot < 0)
+            return slot;
+        h->page += pages;
+        h->pages -= pages;
+        if (h->pages == 0) {
+            memmove(h, h + 1, (pool->nholes - i - 1) * sizeof *h);
+            pool->nholes--;
+        }
+        return slot;
+    }
+    if (pages > pool->pages - pool->next)
         return -E_NOMEM;
     long slot = sys_frame_split(pool->range, (long)pool->next, (long)pages);
     if (slot >= 0)
         pool->next += pages;
     return slot;
+}
+
+/* Record the free run [page, page + pages): merge it with the holes it
+ * touches, or give it back to the never-used end. */
+static long pool_free_run(struct frame_pool *pool, uint64_t page, uint64_t pages)
+{
+    unsigned i = 0;
+    while (i < pool->nholes && pool->holes[i].page < page)
+        i++;
+    struct frame_pool_hole *prev = i > 0 ? &pool->holes[i - 1] : NULL;
+    struct frame_pool_hole *next = i < pool->nholes ? &pool->holes[i] : NULL;
+    if (prev && prev->page + prev->pages == page) {
+        prev->pages += pages;
+        if (next && prev->page + prev->pages == next->page) {
+            prev->pages += next->pages;
+            memmove(next, next + 1, (pool->nholes - i - 1) * sizeof *next);
+            pool->nholes--;
+        }
+    } else if (next && page + pages == next->page) {
+        next->page = page;
+        next->pages += pages;
+    } else {
+        if (pool->nholes == FRAME_POOL_HOLES)
+            return -E_FULL;
+        memmove(&pool->holes[i + 1], &pool->holes[i], (pool->nholes - i) * sizeof pool->holes[0]);
+        pool->holes[i] = (struct frame_pool_hole){ page, pages };
+        pool->nholes++;
+    }
+    /* The last hole may now reach the never-used end: move the end down. */
+    struct frame_pool_hole *last = pool->nholes ? &pool->holes[pool->nholes - 1] : NULL;
+    if (last && last->page + last->pages == pool->next) {
+        pool->next = last->page;
+        pool->nholes--;
+    }
+    return 0;
+}
+
+long frame_pool_put(struct frame_pool *pool, cap_t piece)
+{
+    struct frame_info fi;
+    long r = sys_frame_info(piece, (long)&fi);
+    if (r < 0)
+        return r;
+    uint64_t page = (fi.base - pool->base) / PAGE;
+    if (fi.base < pool->base || fi.base % PAGE || page >= pool->next ||
+        fi.pages > pool->next - page || piece == pool->range)
+        return -E_INVAL;
+    r = sys_cap_delete(piece);
+    return r < 0 ? r : pool_free_run(pool, page, fi.pages);
+}
+
+uint64_t frame_pool_free(const struct frame_pool *pool)
+{
+    uint64_t n = pool->pages - pool->next;
+    for (unsigned i = 0; i < pool->nholes; i++)
+        n += pool->holes[i].pages;
+    return n;
 }
 
 /* The i-th program header (copied: the file need not be aligned). */
@@ -239,11 +313,12 @@ long spawn(struct frame_pool *pool, const struct archive_entry *prog,
         printf("spawn: %s: bad ELF: %s\n", sp->name, why);
         return -E_NOEXEC;
     }
-    if (sp->ncaps > SPAWN_CAPS_MAX || (sp->ncaps && !sp->caps) ||
-        build_args(sp, arg_block, &startup_va) < 0)
+    uint64_t stack = sp->stack_mapped ? sp->stack_mapped : SPAWN_STACK_PAGES;
+    if (sp->ncaps > SPAWN_CAPS_MAX || (sp->ncaps && !sp->caps) || stack > SPAWN_STACK_PAGES ||
+        (sp->flags & ~SPAWN_SUSPENDED) || build_args(sp, arg_block, &startup_va) < 0)
         return -E_INVAL;
 
-    uint64_t pages = image_pages(prog->data, &eh) + SPAWN_STACK_PAGES;
+    uint64_t pages = image_pages(prog->data, &eh) + stack;
     *out = (struct process){ .space = -1, .thread = -1, .frames = -1, .entry = eh.e_entry,
                              .pages = pages };
     long r = frame_pool_take(pool, pages);
@@ -256,10 +331,10 @@ long spawn(struct frame_pool *pool, const struct archive_entry *prog,
     out->space = r;
 
     r = map_segments(prog->data, &eh, out->frames, out->space);
-    for (uint64_t i = 0; r >= 0 && i < SPAWN_STACK_PAGES; i++) {
-        uint64_t index = pages - SPAWN_STACK_PAGES + i;
-        uint64_t va = SPAWN_STACK_TOP - (SPAWN_STACK_PAGES - i) * PAGE;
-        bool top = i == SPAWN_STACK_PAGES - 1;
+    for (uint64_t i = 0; r >= 0 && i < stack; i++) {
+        uint64_t index = pages - stack + i;
+        uint64_t va = SPAWN_STACK_TOP - (stack - i) * PAGE;
+        bool top = i == stack - 1;
         r = fill_page(out->frames, index, arg_block, 0, top ? PAGE : 0);
         if (r == 0)
             r = sys_frame_map(out->frames, (long)index, out->space, (long)va,
@@ -277,7 +352,7 @@ long spawn(struct frame_pool *pool, const struct archive_entry *prog,
     if (r < 0)
         goto fail;
     out->thread = r;
-    r = sys_thread_start(out->thread);
+    r = sp->flags & SPAWN_SUSPENDED ? 0 : sys_thread_start(out->thread);
     if (r < 0)
         goto fail;
     return 0;
@@ -287,7 +362,6 @@ fail:
         sys_cap_delete(out->thread);    /* a thread that never ran dies with its last capability */
     if (out->space >= 0)
         sys_cap_delete(out->space);
-    sys_cap_delete(out->frames);        /* unmaps what was mapped through it */
-    pool->next -= pages;                /* the piece was the pool's last: take it back */
+    frame_pool_put(pool, out->frames);  /* unmaps what was mapped through it */
     return r;
 }

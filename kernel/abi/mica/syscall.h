@@ -34,6 +34,7 @@
     X(10, thread_info,         2)  /* (cap_t thread, struct thread_info *) */ \
     X(11, thread_join,         2)  /* (cap_t thread, tick_t timeout) -> exit status */ \
     X(12, kernel_stats,        1)  /* (struct kernel_stats *) */              \
+    X(13, thread_kill,         1)  /* (cap_t thread): THREAD_STATUS_KILLED */ \
     X(15, thread_set_fault_handler, 2) /* (cap_t thread, cap_t ep or 0); mica/ipc.h */ \
     X(16, cap_copy,            2)  /* (cap_t src, cap_t dst) -> slot; mica/cap.h */ \
     X(17, cap_mint,            4)  /* (cap_t src, cap_t dst, rights, badge) -> slot */ \
@@ -140,6 +141,9 @@ struct thread_info {
     int32_t priority;       /**< PRIO_MIN..PRIO_MAX */
     int32_t exit_status;    /**< valid when state is THREAD_DEAD */
     char name[20];          /**< as given at creation, NUL-terminated */
+    uint32_t space_threads; /**< threads of its address space not dead (0: kernel thread) */
+    uint32_t reserved;      /**< 0 */
+    uint64_t space_cpu_ticks; /**< timer ticks all threads of its address space ran, dead ones' included */
 };
 
 /** Kernel-wide counters, for tests that check resources come back. */
@@ -152,6 +156,6 @@ struct kernel_stats {
 };
 
 _Static_assert(sizeof(struct thread_params) == 48, "thread_params layout");
-_Static_assert(sizeof(struct thread_info) == 48, "thread_info layout");
+_Static_assert(sizeof(struct thread_info) == 64, "thread_info layout");
 
 #endif

@@ -19,8 +19,7 @@
  *
  * **Memory.** The child's pages belong to the frame capability in
  * struct process.frames, held by the parent: deleting it unmaps every page of
- * the child. The pool hands out memory in order and never takes it back
- * (a memory manager will).
+ * the child; frame_pool_put() does that and lets the pages be reused.
  * @code
  * struct frame_pool pool;
  * struct process p;
@@ -54,11 +53,26 @@ struct spawn_startup {
     char **argv;                /**< argc strings, then NULL */
 };
 
-/** Physical memory to take processes' pages from: a frame range, handed out in order. */
+/** Freed pieces a frame_pool remembers at most (merged with their neighbours). */
+#define FRAME_POOL_HOLES 64
+
+/**
+ * Physical memory to take processes' pages from: a frame range, handed out
+ * as pieces (frame capabilities split from it). A piece given back with
+ * frame_pool_put() is reused: first fit among the freed pieces, else the
+ * never-used end of the range.
+ */
 struct frame_pool {
     cap_t range;                /**< the frame capability (e.g. CAP_BOOT_FRAMES) */
-    uint64_t next;              /**< first page not handed out */
+    uint64_t base;              /**< physical address of its first page */
+    uint64_t next;              /**< first page never handed out */
     uint64_t pages;             /**< pages of the range */
+    unsigned nholes;            /**< entries used in holes[] */
+    /** Freed runs below next, sorted by page, none adjacent to another or to next. */
+    struct frame_pool_hole {
+        uint64_t page;          /**< first page of the run (index in the range) */
+        uint64_t pages;         /**< its length */
+    } holes[FRAME_POOL_HOLES];  /**< the freed runs */
 };
 
 /** One capability for the child: a slot of the caller, copied to a slot of the child. */
@@ -66,6 +80,10 @@ struct spawn_cap {
     cap_t from;                 /**< the caller's slot */
     cap_t to;                   /**< the child's slot (>= 1) */
 };
+
+/** spawn_params.flags: create the first thread but do not start it (the caller
+ *  starts it with sys_thread_start(), e.g. after registering it with the memory manager). */
+#define SPAWN_SUSPENDED 0x1
 
 /** What to start. */
 struct spawn_params {
@@ -75,6 +93,11 @@ struct spawn_params {
     const struct spawn_cap *caps; /**< given before the thread starts */
     unsigned ncaps;             /**< 0..SPAWN_CAPS_MAX */
     int priority;               /**< of the first thread */
+    /** Stack pages to map, from SPAWN_STACK_TOP down: 1..SPAWN_STACK_PAGES, 0 for all
+     *  SPAWN_STACK_PAGES. The caller may declare the stack below them demand-zero
+     *  (mm_alloc() of the pages below SPAWN_STACK_TOP - stack_mapped pages). */
+    unsigned stack_mapped;
+    unsigned flags;             /**< SPAWN_SUSPENDED or 0 */
 };
 
 /** A started process, as its parent holds it. */
@@ -98,10 +121,29 @@ long frame_pool_init(struct frame_pool *pool, cap_t range);
  * @brief Take @p pages contiguous pages from @p pool.
  * @param pool the pool.
  * @param pages how many.
- * @return a new frame capability slot for them, -E_NOMEM when the pool is
- *         exhausted, or the error of sys_frame_split().
+ * @return a new frame capability slot for them, -E_NOMEM when no free run
+ *         is long enough, or the error of sys_frame_split().
  */
 long frame_pool_take(struct frame_pool *pool, uint64_t pages);
+
+/**
+ * @brief Give a piece from frame_pool_take() back: delete the capability
+ *        @p piece (which unmaps every page mapped through it) and let its
+ *        pages be taken again.
+ * @param pool the pool it came from.
+ * @param piece its capability (no copies of it may be left, or the pages
+ *        stay in use and the next split of them fails with -E_BUSY).
+ * @return 0; -E_INVAL if @p piece is no piece of this pool; -E_FULL if the
+ *         pool cannot remember one more freed run (the pages are lost to it).
+ */
+long frame_pool_put(struct frame_pool *pool, cap_t piece);
+
+/**
+ * @brief Pages of @p pool not handed out (the never-used end and the freed runs).
+ * @param pool the pool.
+ * @return the count.
+ */
+uint64_t frame_pool_free(const struct frame_pool *pool);
 
 /**
  * @brief Check that @p image (@p size bytes) is an ELF64 x86_64 executable
@@ -120,7 +162,8 @@ long spawn_check(const void *image, size_t size, const char **why);
  * @param sp name, arguments, capabilities and priority.
  * @param out the process, filled on success.
  * @return 0; -E_NOEXEC for a bad file (prints why), -E_INVAL for bad
- *         arguments (argc, strings too long, too many caps), -E_NOMEM when
+ *         arguments (argc, strings too long, too many caps, stack_mapped,
+ *         flags), -E_NOMEM when
  *         the pool is exhausted, or the error of the system call that
  *         failed. On failure everything made so far is deleted again.
  *         Not reentrant: it uses the one page at SPAWN_WINDOW.

@@ -15,7 +15,9 @@
  *                   run); children do, with random statuses.
  *   poweroff        the status is always outside 0..255 as a 64-bit value,
  *                   so the call can fail in every way but cannot succeed.
- *   thread_suspend  never aimed at the fuzzing thread (nobody would resume it).
+ *   thread_suspend, thread_kill
+ *                   never aimed at the fuzzing thread (nobody would resume
+ *                   it; it would end the run).
  *   sleep, join, ipc_recv   at most 3 ticks (a long wait is no kernel failure).
  *   ipc_send, ipc_call, ipc_reply_recv, notify_wait
  *                   may wait forever, so only children make them; the
@@ -336,6 +338,7 @@ void fuzz_make(struct rng *r, struct fuzz_req *req, bool main_thread)
             req->arg[1] = (long)random_arg(r);
         break;
     case SYS_thread_suspend:
+    case SYS_thread_kill:
         if (names_main_thread(req->arg[0]))
             req->arg[0] = CAP_NULL;
         break;
