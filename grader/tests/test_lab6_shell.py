@@ -391,10 +391,14 @@ def test_shell_kill(boot):
         m.expect(rf"^\s*{pid}\s+\d+\s+running\s+\d+\s+\d+\s+probe\r?$")
         m.expect(PROMPT)
         m.sendline(f"kill {pid}")
-        m.expect(PROMPT)
-        m.sendline("echo")                  # the next prompt reports the job
-        m.expect(rf"^sh: \[{pid}\] probe: killed")
-        m.expect(PROMPT)
+        mark = m.size
+        for _ in range(5):                  # the shell reports a job that ended at a prompt
+            m.expect(PROMPT)
+            if re.search(rf"^sh: \[{pid}\] probe: killed", m.since(mark).decode(), re.MULTILINE):
+                break
+            m.sendline("echo")
+        else:
+            raise m.finish(timeout=0).fail(f"expected 'sh: [{pid}] probe: killed' after kill {pid}")
         mark = m.size
         m.sendline("ps")
         m.expect(PROMPT)

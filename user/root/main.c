@@ -16,6 +16,7 @@
 #include <scenario.h>
 #include <sys.h>
 #include <consio.h>
+#include <process.h>
 #include <mica/cap.h>
 #include <mica/proto/names.h>
 #include <mica/proto/proc.h>
@@ -44,21 +45,19 @@ static void power_off(int status)
     exit(status);
 }
 
-/* Slots of bin/sh (the round-3 table of mica/proto/proc.h). */
-#define SH_CAP_CONSOLE 12
-#define SH_CAP_MACHINE 15
-#define SH_CAP_FS      17
-
-/* The default boot: names, block and fs as processes, the console server
- * (a thread of this task for now), then bin/sh with the console, the file
- * server, the machine (halt) and lookups at the name server; its status is
- * the boot's. */
+/* The default boot (until the full system boot): names, block and fs, then
+ * the process manager, which adopts them, the console server (a thread of
+ * this task for now), and bin/sh through the process manager with the
+ * standard capabilities (console, file server), the machine (halt) and
+ * lookups at the name server; its status is the boot's. */
 static int interactive(void)
 {
     static struct system sys;
-    struct process p;
     uint64_t pid;
-    if (servers_start(&sys) < 0)
+    cap_t thread;
+    int64_t status = 1;
+    long r;
+    if (servers_start(&sys) < 0 || system_start_proc(&sys) < 0)
         return 1;
     long ep = console_server_start(CAP_MACHINE);
     if (ep < 0) {
@@ -69,15 +68,17 @@ static int interactive(void)
     long console = sys_cap_mint(ep, -1, RIGHT_SEND, 0);
     long fs = sys_cap_mint(sys.fs_ep, -1, RIGHT_SEND, 0);
     long names = sys_cap_mint(sys.names_ep, -1, RIGHT_SEND, sys.next_pid << 8 | NAMES_PERM_LOOKUP);
-    if (console < 0 || fs < 0 || names < 0)
-        return 1;
     const char *argv[] = { "sh" };
-    struct spawn_cap caps[] = { { console, SH_CAP_CONSOLE }, { fs, SH_CAP_FS },
-                                { CAP_MACHINE, SH_CAP_MACHINE }, { names, PROC_CAP_NAMES } };
-    if (system_spawn(&sys, "bin/sh", 1, argv, caps, 4, &p, &pid) < 0)
+    if ((r = console < 0 ? console : proc_set_standard(PROC_CAP_CONSOLE, console)) < 0 ||
+        (r = fs < 0 ? fs : proc_set_standard(PROC_CAP_FS, fs)) < 0 ||
+        (r = proc_give(PROC_CAP_MACHINE, CAP_MACHINE)) < 0 ||
+        (r = names < 0 ? names : proc_give(PROC_CAP_NAMES, names)) < 0 ||
+        (r = proc_spawn("bin/sh", 1, argv, &pid, &thread)) < 0 ||
+        (r = proc_wait(pid, thread, &status)) < 0) {
+        printf("init: starting the shell: %s\n", mica_strerror(r));
         return 1;
-    long status = sys_thread_join(p.thread, TIMEOUT_FOREVER);
-    printf("init: sh exited status=%ld\n", status);
+    }
+    printf("init: sh exited status=%ld\n", (long)status);
     return status == 0 ? 0 : 1;
 }
 

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <sys.h>
 #include <rpc.h>
-#include <thread.h>
 #include <consio.h>
+#include <process.h>
 #include <mica/cap.h>
 #include <mica/error.h>
 #include <mica/proto/console.h>
@@ -37,67 +37,34 @@ static long call(cap_t cap, uint64_t label, const void *rq, unsigned words, void
     return buf ? rpc_call(cap, buf, label, rq, words, rp, max, NULL) : -E_NOMEM;
 }
 
-/* An empty slot of this process's table (for a capability to arrive in), or 0. */
-static cap_t free_slot(void)
+/* ---- the process manager (process.h) ------------------------------------------ */
+
+/* Whether there is a process manager; the library's calls then go to it. */
+static bool proc_ready(void)
 {
-    struct cap_info ci;
-    for (cap_t slot = 32; slot < CAP_TABLE_SLOTS; slot++)
-        if (sys_cap_info(slot, (long)&ci) == -E_BADCAP)
-            return slot;
-    return 0;
+    if (sh_caps.proc)
+        proc_attach(sh_caps.proc);
+    return sh_caps.proc != 0;
 }
 
-/* ---- the process manager ------------------------------------------------------- */
-
-/* Stage cap for the next PROC_SPAWN at the child's slot `slot`. */
-static long proc_give_cap(cap_t slot, cap_t cap)
-{
-#ifdef PROC_GIVE
-    struct ipc_buffer *buf = ipc_buffer_self();
-    uint64_t w[IPC_REG_WORDS] = { slot };
-    struct ipc_msg m;
-    if (!buf)
-        return -E_NOMEM;
-    buf->send_cap = cap;
-    long r = ipc_call(sh_caps.proc, MSG_INFO(PROC_GIVE, 1, 1), w, &m);
-    return r < 0 ? r : -(long)MSG_LABEL(m.info);
-#else
-    return -E_NOSYS;                    /* this process manager cannot pass capabilities on */
-#endif
-}
-
-/* PROC_SPAWN bin/<argv[0]> (or argv[0] itself if it has a '/') with the
+/* Start bin/<argv[0]> (or argv[0] itself if it has a '/') with the
  * arguments; *thread gets a capability to the child's main thread, or 0. */
-static long proc_spawn_argv(int argc, char *const *argv, uint64_t *pid, cap_t *thread)
+static long spawn_argv(int argc, char *const *argv, uint64_t *pid, cap_t *thread)
 {
-    struct proc_spawn rq;
-    struct proc_pid rp;
-    struct ipc_buffer *buf = ipc_buffer_self();
+    char path[PROC_PATH_MAX];
     const char *name = argv[0];
-    memset(&rq, 0, sizeof rq);
-    int n = strchr(name, '/') ? snprintf(rq.path, sizeof rq.path, "%s", name + (name[0] == '/'))
-                              : snprintf(rq.path, sizeof rq.path, "bin/%s", name);
-    if (n >= (int)sizeof rq.path)
+    size_t bytes = 0;
+    int n = strchr(name, '/') ? snprintf(path, sizeof path, "%s", name + (name[0] == '/'))
+                              : snprintf(path, sizeof path, "bin/%s", name);
+    if (n >= (int)sizeof path)
         return -E_NAMETOOLONG;
-    if (argc > PROC_ARGC_MAX)
+    for (int i = 0; i < argc; i++)
+        bytes += strlen(argv[i]) + 1;
+    if (argc > PROC_ARGC_MAX || bytes > PROC_ARGS_MAX)
         return -E_RANGE;
-    for (int i = 0; i < argc; i++) {
-        size_t len = strlen(argv[i]) + 1;
-        if (rq.args_len + len > sizeof rq.args)
-            return -E_RANGE;
-        memcpy(rq.args + rq.args_len, argv[i], len);
-        rq.args_len += (uint32_t)len;
-    }
-    rq.argc = (uint32_t)argc;
-    if (!buf)
-        return -E_NOMEM;
-    buf->recv_slot = free_slot();
-    long r = rpc_call(sh_caps.proc, buf, PROC_SPAWN, &rq, PROTO_WORDS(rq), &rp, PROTO_WORDS(rp), NULL);
-    struct cap_info ci;
-    *thread = buf->recv_slot && sys_cap_info(buf->recv_slot, (long)&ci) == 0 ? buf->recv_slot : 0;
-    buf->recv_slot = 0;
-    if (r == 0)
-        *pid = rp.pid;
+    long r = proc_spawn(path, argc, (const char *const *)argv, pid, thread);
+    if (r < 0 || *thread < 0)
+        *thread = 0;
     return r;
 }
 
@@ -110,16 +77,14 @@ struct child {
     int64_t status;
 };
 
-/* PROC_WAIT for ch; nohang: -E_AGAIN while it runs. */
-static long proc_collect(struct child *ch, bool nohang)
+/* PROC_WAIT once for ch: -E_AGAIN while it runs. */
+static long child_collect(struct child *ch)
 {
-    struct proc_wait rq = { .pid = ch->pid, .flags = nohang ? PROC_WAIT_NOHANG : 0 };
-    struct proc_status rp = { 0 };
-    long r = call(sh_caps.proc, PROC_WAIT, &rq, PROTO_WORDS(rq), &rp, PROTO_WORDS(rp));
+    uint64_t done;
+    long r = proc_collect(ch->pid, &done, &ch->status);
     if (r != -E_AGAIN) {
         ch->collected = true;
         ch->error = r;
-        ch->status = r == 0 ? rp.status : 0;
     }
     return r;
 }
@@ -135,17 +100,17 @@ static bool child_ended(struct child *ch)
         ch->thread = 0;                 /* the join emptied the slot */
         return true;
     }
-    return proc_collect(ch, true) != -E_AGAIN;
+    return child_collect(ch) != -E_AGAIN;
 }
 
 /* Wait for ch to end and collect its status; 0 or the error of PROC_WAIT. */
 static long child_wait(struct child *ch)
 {
-    if (ch->thread)
-        sys_thread_join(ch->thread, TIMEOUT_FOREVER);
-    ch->thread = 0;
-    while (!ch->collected && proc_collect(ch, false) == -E_AGAIN)
-        sleep_ticks(1);                 /* dead, but proc has not recorded it yet */
+    if (!ch->collected) {
+        ch->error = proc_wait(ch->pid, ch->thread, &ch->status);
+        ch->collected = true;
+        ch->thread = 0;
+    }
     return ch->error;
 }
 
@@ -155,7 +120,7 @@ static void report(const char *what, int64_t status, bool always)
     if (status < 0)
         sh_error("%s: killed (%s)", what, mica_strerror(status));
     else if (status == THREAD_STATUS_KILLED)
-        sh_error("%s: killed (fault)", what);
+        sh_error("%s: killed", what);           /* by a fault or by kill */
     else if (status != 0 || always)
         sh_error("%s: exit %ld", what, (long)status);
 }
@@ -226,9 +191,9 @@ static long spawn_redirected(const struct command *c, struct child *ch, cap_t *e
         return r;
     *ep = r;
     long child = sys_cap_mint(*ep, -1, RIGHT_SEND, 0);
-    r = child < 0 ? child : proc_give_cap(PROC_CAP_CONSOLE, child);
+    r = child < 0 ? child : proc_give(PROC_CAP_CONSOLE, child);
     if (r >= 0)
-        r = proc_spawn_argv(c->argc, c->argv, &ch->pid, &ch->thread);
+        r = spawn_argv(c->argc, c->argv, &ch->pid, &ch->thread);
     if (child >= 0)
         sys_cap_delete(child);          /* proc and the child hold their copies */
     if (r < 0) {
@@ -267,7 +232,7 @@ void jobs_reap(void)
     char what[PROC_NAME_MAX + 24];
     for (int i = 0; i < JOBS; i++) {
         struct child ch = { .pid = jobs[i].pid };
-        if (jobs[i].pid == 0 || proc_collect(&ch, true) == -E_AGAIN)
+        if (jobs[i].pid == 0 || !proc_ready() || child_collect(&ch) == -E_AGAIN)
             continue;
         snprintf(what, sizeof what, "[%lu] %s", jobs[i].pid, jobs[i].name);
         if (ch.error < 0)
@@ -284,7 +249,7 @@ void program_run(const struct command *c)
     struct child ch = { 0 };
     cap_t console = 0;
     long r;
-    if (!sh_caps.proc) {
+    if (!proc_ready()) {
         sh_error("%s: unknown command; no process manager to run programs (try help)", name);
         return;
     }
@@ -300,7 +265,7 @@ void program_run(const struct command *c)
         }
         r = spawn_redirected(c, &ch, &console);
     } else {
-        r = proc_spawn_argv(c->argc, c->argv, &ch.pid, &ch.thread);
+        r = spawn_argv(c->argc, c->argv, &ch.pid, &ch.thread);
     }
     if (r == -E_NOENT)
         sh_error("%s: command not found", name);
@@ -374,7 +339,7 @@ static long ps_procs(void)
     struct proc_list_reply rp;
     outf("%5s %5s %-7s %7s %7s %s\n", "PID", "PARENT", "STATE", "THREADS", "TICKS", "NAME");
     for (;;) {
-        long r = call(sh_caps.proc, PROC_LIST, &rq, PROTO_WORDS(rq), &rp, PROTO_WORDS(rp));
+        long r = proc_list(rq.pid, &rp);
         if (r < 0)
             return r;
         if (rp.count == 0 || rp.count > PROC_LIST_MAX)
@@ -394,7 +359,7 @@ static long ps_procs(void)
 int cmd_ps(int argc, char **argv)
 {
     struct kernel_stats ks;
-    if (sh_caps.proc) {
+    if (proc_ready()) {
         long r = ps_procs();
         if (r < 0)
             sh_error("ps: %s", mica_strerror(r));
@@ -423,13 +388,12 @@ int cmd_kill(int argc, char **argv)
             return 1;
         }
     }
-    if (!sh_caps.proc) {
+    if (!proc_ready()) {
         sh_error("kill: no process manager");
         return 1;
     }
     for (int i = 1; i < argc; i++) {
-        struct proc_pid rq = { .pid = pids[i] };
-        long r = call(sh_caps.proc, PROC_KILL, &rq, PROTO_WORDS(rq), NULL, 0);
+        long r = proc_kill(pids[i]);
         if (r < 0) {
             sh_error("kill: %s: %s", argv[i], r == -E_NOENT ? "no such process" : mica_strerror(r));
             bad = 1;

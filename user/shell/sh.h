@@ -14,16 +14,6 @@
 
 #define SH_MAX_WORDS 32         /* words of one command line */
 
-/* Slots of a program proc starts (the round-3 contract), until
- * mica/proto/proc.h declares them. */
-#ifndef PROC_CAP_CONSOLE
-#define PROC_CAP_CONSOLE 12
-#define PROC_CAP_PROC    14
-#define PROC_CAP_MACHINE 15
-#define PROC_CAP_RS      16
-#define PROC_CAP_FS      17
-#endif
-
 /* A parsed command line: words, at most one redirection, maybe a final '&'. */
 struct command {
     int argc;

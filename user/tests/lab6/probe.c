@@ -18,10 +18,6 @@
 #include <mica/cap.h>
 #include <mica/proto/proc.h>
 
-#ifndef PROC_CAP_CONSOLE
-#define PROC_CAP_CONSOLE 12
-#endif
-
 int main(int argc, char **argv)
 {
     struct cap_info ci;
