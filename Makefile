@@ -166,7 +166,7 @@ unit: deps
 
 # Host unit tests of the kernel's pure logic (kernel/tests/host/), built with
 # the host compiler and sanitizers.
-HOST_TESTS := $B/host/test_memmap $B/host/test_servers
+HOST_TESTS := $B/host/test_memmap $B/host/test_servers $B/host/test_pager
 
 $B/host/test_memmap: kernel/tests/host/test_memmap.c kernel/memmap.c kernel/memmap.h kernel/boot.h
 	@mkdir -p $(@D)
@@ -181,6 +181,15 @@ $B/host/test_servers: user/servers/tests/test_servers.c $(SERVER_LOGIC) $(wildca
 	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 		-include user/servers/tests/host_compat.h -iquote user/lib/include -Ikernel/abi \
 		-o $@ user/servers/tests/test_servers.c $(SERVER_LOGIC)
+
+# The memory manager's logic (user/servers/mm), over fake system calls.
+PAGER_LOGIC := user/servers/mm/pool.c user/servers/mm/process.c user/servers/mm/serve.c
+$B/host/test_pager: user/servers/tests/test_pager.c $(PAGER_LOGIC) user/servers/mm/pager.h \
+		kernel/abi/mica/proto/mm.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-include user/servers/tests/host_compat.h -Ikernel/abi \
+		-o $@ user/servers/tests/test_pager.c $(PAGER_LOGIC)
 
 hosttest: $(HOST_TESTS)
 	@for t in $(HOST_TESTS); do $$t || exit 1; done

@@ -33,6 +33,7 @@ ULIB_OBJS := \
 	$B/user/lib/ipc.o \
 	$B/user/lib/rpc.o \
 	$B/user/lib/console.o \
+	$B/user/lib/mm.o \
 	$B/user/lib/archive.o \
 	$B/user/lib/spawn.o \
 	$B/user/lib/process.o \
@@ -42,7 +43,7 @@ ULIB_OBJS := \
 ULIB := $B/user/libmica.a
 
 # The programs.
-USER_PROGS := root names block fs fstest ipcserver proc ptest sh probe
+USER_PROGS := root names block fs fstest ipcserver proc ptest mm mmtest sh probe
 
 # The servers and test programs the root task spawns (user/lib/spawn.c).
 names_OBJS := $B/user/servers/names/main.o $B/user/servers/names/table.o
@@ -65,6 +66,13 @@ sh_OBJS := \
 	$B/user/shell/files.o \
 	$B/user/shell/procs.o
 probe_OBJS := $B/user/tests/lab6/probe.o
+mm_OBJS := \
+	$B/user/servers/mm/main.o \
+	$B/user/servers/mm/server.o \
+	$B/user/servers/mm/serve.o \
+	$B/user/servers/mm/process.o \
+	$B/user/servers/mm/pool.o
+mmtest_OBJS := $B/user/tests/lab5/mmtest.o $B/user/tests/lab5/mmcheck.o
 
 # The root task: the scenario runner and the scenarios built into it.
 root_OBJS := \
@@ -87,6 +95,12 @@ root_OBJS := \
 	$B/user/tests/lab5/framemap.o \
 	$B/user/tests/lab5/rtc.o \
 	$B/user/tests/lab5/console.o \
+	$B/user/tests/lab5/mmroot.o \
+	$B/user/tests/lab5/mmcheck.o \
+	$B/user/servers/mm/server.o \
+	$B/user/servers/mm/serve.o \
+	$B/user/servers/mm/process.o \
+	$B/user/servers/mm/pool.o \
 	$B/user/tests/lab4/fastpath.o \
 	$B/user/tests/bench/ipcbench.o \
 	$B/user/tests/fuzz/sysfuzz.o \

@@ -5,10 +5,17 @@
  * rdi at _start says who started the program: the kernel passes the root
  * task its boot-info page (MICA_BOOTINFO_MAGIC), spawn() passes a child its
  * struct spawn_startup (SPAWN_STARTUP_MAGIC) with argc and argv.
+ *
+ * A spawned program whose slot PROC_CAP_MM holds an endpoint has a memory
+ * manager: its heap grows through it (mm_attach(), before main).
  */
 #include <stdlib.h>
 #include <boot.h>
 #include <spawn.h>
+#include <mmclient.h>
+#include <sys.h>
+#include <mica/cap.h>
+#include <mica/proto/proc.h>
 
 int main(int argc, char **argv);
 
@@ -23,6 +30,9 @@ void ulib_start(const void *startup)
 
     if (magic && *magic == SPAWN_STARTUP_MAGIC) {
         const struct spawn_startup *st = startup;
+        struct cap_info ci;
+        if (sys_cap_info(PROC_CAP_MM, (long)&ci) == 0 && ci.type == CAP_TYPE_ENDPOINT)
+            mm_attach(PROC_CAP_MM);
         exit(main((int)st->argc, st->argv));
     }
     boot_info = startup;

@@ -5,12 +5,15 @@
  * and creates a kernel thread that enters crt0's thread_entry with rdi
  * pointing at them; thread_body() calls fn and exits with its result.
  * A table maps each spawned thread's capability to its stack so that
- * thread_join() can free the stack once the thread is gone.
+ * thread_join() can free the stack once the thread is gone. In a program
+ * with a memory manager (mmclient.h) the new thread's page faults go to it, as
+ * the first thread's do.
  */
 #include <thread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys.h>
+#include <mmclient.h>
 #include "lock.h"
 
 struct thread_start {
@@ -98,9 +101,12 @@ cap_t thread_spawn(const char *name, int (*fn)(void *), void *arg, int prio)
         return cap;
     }
     e->cap = cap;
-    long r = sys_thread_start(cap);
+    long r = mm_endpoint() ? sys_thread_set_fault_handler(cap, mm_endpoint()) : 0;
+    if (r == 0)
+        r = sys_thread_start(cap);
     if (r < 0) {
         /* Never started, so it never touches its stack. */
+        sys_cap_delete(cap);
         table_release(e);
         return r;
     }

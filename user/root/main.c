@@ -23,6 +23,9 @@
 #include "../servers/console/console_server.h"
 #include "servers.h"
 
+/* The root task has no memory manager; its scenarios start up to THREAD_MAX threads. */
+STATIC_HEAP(1024 * 1024);
+
 static const struct scenario *scenario_find(const char *name)
 {
     for (const struct scenario *s = __scenarios_start; s < __scenarios_end; s++)

@@ -11,10 +11,13 @@
 /**
  * @brief Allocate @p size bytes, 16-byte aligned, from the program's heap.
  *
- * First fit over a fixed heap in .bss (HEAP_SIZE bytes); safe to call from
- * several threads.
+ * First fit; safe to call from several threads. A program with a memory
+ * manager (mmclient.h: mm_attach()) has a heap at USER_HEAP_BASE that grows
+ * through mm_alloc(); others have a fixed heap in .bss (STATIC_HEAP_SIZE
+ * bytes, or their own STATIC_HEAP()).
  * @param size bytes wanted (0 gives a unique pointer).
- * @return the memory, or NULL when the heap has no free block large enough.
+ * @return the memory, or NULL when the heap has no free block large enough
+ *         (and, with a memory manager, cannot grow: past the process's limit).
  */
 void *malloc(size_t size);
 
@@ -38,8 +41,16 @@ void free(void *p);
  */
 size_t malloc_inuse(void);
 
-/** Size of the static heap malloc() carves blocks from. */
-#define HEAP_SIZE (1024 * 1024)
+/** Size of the static heap of programs without a memory manager, unless they define STATIC_HEAP(). */
+#define STATIC_HEAP_SIZE (128 * 1024)
+
+/**
+ * Give the program a static heap of @p bytes instead (at file scope, once;
+ * e.g. the root task, whose scenarios run many threads).
+ */
+#define STATIC_HEAP(bytes)                                                  \
+    __attribute__((aligned(16))) char malloc_static_heap[bytes];            \
+    const size_t malloc_static_heap_size = (bytes)
 
 /**
  * @brief End the calling thread with an exit status that thread_join() reports.

@@ -30,8 +30,7 @@
 /* ---- the memory manager's part ---- */
 
 /*
- * With a memory manager (PROC_WITH_MM at build time, and an unbadged
- * endpoint at PROC_CAP_MM), a program's image is still loaded here, but
+ * With a memory manager (an unbadged endpoint at PROC_CAP_MM), a program's image is still loaded here, but
  * only the top MM_EAGER_STACK stack pages are mapped; the rest of the stack
  * is a demand-zero region of the memory manager, which gets the program's
  * faults (the program's malloc() grows its heap there itself: start.c).
@@ -39,10 +38,11 @@
  * bss. The calls are those of user/lib/mm.c (mica/proto/mm.h); this is all
  * of proc that knows of the memory manager.
  */
-#ifdef PROC_WITH_MM
-#include <mm.h>
+#include <mmclient.h>
 
-#define MM_EAGER_STACK  2               /* stack pages spawn() maps (the arguments) */
+#define MM_EAGER_STACK  4               /* stack pages spawn() maps: the arguments, and room for the
+                                           buffers system calls read or write (the kernel does not
+                                           page those in through the memory manager) */
 
 static cap_t mm_manager;                /* ours, badged MM_BADGE_MANAGER */
 
@@ -79,12 +79,6 @@ static void mm_unregister(struct proc *p)
 {
     mm_remove(mm_manager, p->pid);
 }
-#else
-#define MM_EAGER_STACK  0               /* spawn(): the whole stack */
-static bool mm_present(void) { return false; }
-static long mm_register(struct proc *p) { return 0; }
-static void mm_unregister(struct proc *p) { }
-#endif
 
 /* ---- spawn ---- */
 

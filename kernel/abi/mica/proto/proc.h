@@ -93,7 +93,7 @@
 #define PROC_CAP_NAMES   9      /**< the name server, badged (proto/names.h) */
 #define PROC_CAP_DEP     10     /**< the first server this one depends on */
 #define PROC_CAP_CONSOLE 12     /**< the console server */
-#define PROC_CAP_MM      13     /**< the memory manager, badged with the pid */
+#define PROC_CAP_MM      13     /**< the memory manager, badged with the pid; also the fault handler (proto/mm.h) */
 #define PROC_CAP_PROC    14     /**< the process manager, badged with the pid */
 #define PROC_CAP_MACHINE 15     /**< the machine (power off) */
 #define PROC_CAP_RS      16     /**< the reincarnation server */
