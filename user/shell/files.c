@@ -79,7 +79,7 @@ static bool resolve(const char *cmd, const char *arg, char *path)
 
 long redirect_open(const struct command *c)
 {
-    /* LAB 6 BEGIN: shell, exercise 4: redirection: open the target (create; truncate or append) */
+    /* LAB 6 BEGIN: shell: redirection: open the target (create; truncate or append) */
     struct fs_client *fs = sh_fs(c->redirect);
     struct fs_stat st;
     if (!fs)
@@ -103,7 +103,7 @@ bool redirect_write(const char *s, size_t n)
 {
     if (!redir.active)
         return false;
-    /* LAB 6 BEGIN: shell, exercise 4: redirection: write the output, remember the first error */
+    /* LAB 6 BEGIN: shell: redirection: write the output, remember the first error */
     if (redir.error == 0) {
         long r = fsc_write_all(sh_fs("write"), &redir.file, s, n);
         if (r < 0)

@@ -257,7 +257,7 @@ void program_run(const struct command *c)
         sh_error("%s: '&' and '>' together are not supported", name);
         return;
     }
-    /* LAB 6 BEGIN: shell, exercise 4: running programs by name (output into the redirection), wait, report */
+    /* LAB 6 BEGIN: shell: running programs by name (output into the redirection), wait, report */
     if (c->redirect) {
         if ((r = redirect_open(c)) < 0) {
             sh_error("%s: %s", c->redirect, mica_strerror(r));
