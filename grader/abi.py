@@ -19,6 +19,20 @@ def error_numbers() -> dict[str, int]:
     return {m[1]: int(m[2]) for m in re.finditer(r"X\((E_\w+),\s*(\d+)", ERROR_H.read_text())}
 
 
+@functools.lru_cache(maxsize=None)
+def error_messages() -> dict[str, str]:
+    """E_NAME -> its message (what mica_strerror() returns), from <mica/error.h>."""
+    return {m[1]: m[2] for m in re.finditer(r'X\((E_\w+),\s*\d+,\s*"([^"]*)"\)', ERROR_H.read_text())}
+
+
+def message(name: str) -> str:
+    """The message of error `name`, e.g. message("E_NOENT") == "not found"."""
+    messages = error_messages()
+    if name not in messages:
+        raise GradeFailure(f"{ERROR_H} defines no error {name}")
+    return messages[name]
+
+
 def err(name: str) -> int:
     """What a system call returns for error `name`: minus its number."""
     numbers = error_numbers()

@@ -40,12 +40,13 @@ ULIB_OBJS := \
 	$B/user/lib/naming.o \
 	$B/user/lib/crash.o \
 	$B/user/lib/process.o \
+	$B/user/lib/fsclient.o \
 	$B/user/lib/string.o \
 	$B/user/lib/format.o
 ULIB := $B/user/libmica.a
 
 # The programs.
-USER_PROGS := root names block fs fstest ipcserver proc ptest mm mmtest console rs badsrv crashtest
+USER_PROGS := root names block fs fstest ipcserver proc ptest mm mmtest sh probe console rs badsrv crashtest
 
 # The servers and test programs the root task spawns (user/lib/spawn.c).
 names_OBJS := $B/user/servers/names/main.o $B/user/servers/names/table.o
@@ -55,17 +56,23 @@ fs_OBJS := \
 	$B/user/servers/fs/fs.o \
 	$B/user/servers/fs/serve.o \
 	$B/user/servers/fs/blockclient.o
-fstest_OBJS := $B/user/tests/lab6/fstest.o $B/user/servers/fs/client.o
+fstest_OBJS := $B/user/tests/lab6/fstest.o
 ipcserver_OBJS := $B/user/tests/bench/ipcserver.o
 console_OBJS := $B/user/servers/console/main.o $B/user/servers/console/console.o
 rs_OBJS := $B/user/servers/rs/main.o $B/user/servers/rs/service.o $B/user/servers/rs/instance.o
 badsrv_OBJS := $B/user/tests/lab7/badsrv.o
-crashtest_OBJS := $B/user/tests/lab7/crashtest.o $B/user/servers/fs/client.o
+crashtest_OBJS := $B/user/tests/lab7/crashtest.o
 proc_OBJS := \
 	$B/user/servers/proc/main.o \
 	$B/user/servers/proc/launch.o \
 	$B/user/servers/proc/ops.o
 ptest_OBJS := $B/user/tests/lab6/ptest.o
+sh_OBJS := \
+	$B/user/shell/main.o \
+	$B/user/shell/shell.o \
+	$B/user/shell/files.o \
+	$B/user/shell/procs.o
+probe_OBJS := $B/user/tests/lab6/probe.o
 mm_OBJS := \
 	$B/user/servers/mm/main.o \
 	$B/user/servers/mm/server.o \
@@ -114,12 +121,10 @@ root_OBJS := \
 	$B/user/servers/fs/serve.o \
 	$B/user/servers/fs/blockclient.o \
 	$B/user/servers/names/table.o \
-	$B/user/servers/fs/client.o \
 	$B/user/root/servers.o \
 	$B/user/root/recover.o \
 	$B/user/root/procs.o \
-	$B/user/servers/console/console.o \
-	$B/user/shell/shell.o
+	$B/user/servers/console/console.o
 
 USER_ELFS := $(USER_PROGS:%=$B/user/%.elf)
 all: $(USER_ELFS) $(USER_ELFS:.elf=.asm) $(USER_ELFS:.elf=.sym)

@@ -20,11 +20,12 @@
 #include <sys.h>
 #include <rpc.h>
 #include <archive.h>
+#include <process.h>
 #include <scenario.h>
 #include <mica/error.h>
 #include <mica/proto/names.h>
 #include <mica/proto/proc.h>
-#include "../servers/fs/client.h"
+#include <fsclient.h>
 #include "../tests/lab6/lab6.h"
 #include "servers.h"
 
@@ -45,6 +46,10 @@ long system_spawn(struct system *sys, const char *path, int argc, const char *co
         return r;
     }
     *pid = sys->next_pid++;
+    if (sys->nprocs < SYSTEM_PROCS) {
+        sys->proc_names[sys->nprocs] = argv[0];
+        sys->procs[sys->nprocs++] = *p;
+    }
     printf("init: started %s pid=%lu pages=%lu caps=%u\n", argv[0], *pid, p->pages, ncaps);
     return 0;
 }
@@ -163,6 +168,71 @@ long servers_start(struct system *sys)
     r = seed(sys, &files);
     printf("init: seeded files=%u ret=%ld\n", files, r);
     return r;
+}
+
+#define PROC_POOL_PAGES 4096    /* bin/proc's memory for programs: 16 MiB */
+#define COPY_WINDOW 0x0000580000000000ULL   /* where the archive copy is filled */
+#define COPY_PAGE   4096
+
+/* A read-only copy of the boot archive in frames of the pool, for bin/proc. */
+static long archive_copy(struct system *sys)
+{
+    uint64_t pages = (sys->archive_size + COPY_PAGE - 1) / COPY_PAGE;
+    long piece = frame_pool_take(&sys->pool, pages);
+    for (uint64_t i = 0; piece >= 0 && i < pages; i++) {
+        size_t off = i * COPY_PAGE, n = sys->archive_size - off;
+        long r = sys_frame_map(piece, (long)i, CAP_SELF_SPACE, (long)COPY_WINDOW,
+                               RIGHT_READ | RIGHT_WRITE);
+        if (r < 0)
+            return r;
+        memset((void *)COPY_WINDOW, 0, COPY_PAGE);
+        memcpy((void *)COPY_WINDOW, (const char *)sys->archive + off, n < COPY_PAGE ? n : COPY_PAGE);
+        sys_frame_unmap(CAP_SELF_SPACE, (long)COPY_WINDOW);
+    }
+    return piece < 0 ? piece : sys_cap_mint(piece, -1, RIGHT_READ | RIGHT_MAP, 0);
+}
+
+long system_start_proc(struct system *sys)
+{
+    struct process p;
+    uint64_t pid;
+    char size[24];
+    long archive_ro = archive_copy(sys);
+    long prog = frame_pool_take(&sys->pool, PROC_POOL_PAGES);
+    long ep = sys_endpoint_create();
+    if (archive_ro < 0 || prog < 0 || ep < 0)
+        return -E_NOMEM;
+    long recv = sys_cap_mint(ep, -1, RIGHT_RECV, 0);
+    long send = sys_cap_mint(ep, -1, RIGHT_SEND | RIGHT_GRANT, 0);
+    long lookup = sys_cap_mint(sys->names_ep, -1, RIGHT_SEND, sys->next_pid << 8 | NAMES_PERM_LOOKUP);
+    if (recv < 0 || send < 0 || lookup < 0)
+        return -E_NOMEM;
+    snprintf(size, sizeof size, "%lu", sys->archive_size);
+    const char *argv[] = { "proc", size };
+    struct spawn_cap caps[] = {
+        { recv, PROC_CAP_SERVICE }, { lookup, PROC_CAP_NAMES }, { archive_ro, PROC_CAP_ARCHIVE },
+        { prog, PROC_CAP_POOL }, { send, PROC_CAP_PROC },
+    };
+    long r = system_spawn(sys, "bin/proc", 2, argv, caps, 5, &p, &pid);
+    if (r < 0)
+        return r;
+    sys->proc = send;
+    proc_attach(send);
+    if ((r = proc_boot(p.space)) < 0) {
+        printf("init: proc: start-up: %s\n", mica_strerror(r));
+        return r;
+    }
+    for (unsigned i = 0; i < sys->nprocs; i++) {
+        long ro = sys_cap_mint(sys->procs[i].thread, -1, RIGHT_READ, 0);
+        r = ro < 0 ? ro : proc_adopt(sys->proc_names[i], ro, &pid);
+        if (ro >= 0)
+            sys_cap_delete(ro);
+        if (r < 0) {
+            printf("init: proc: adopting %s: %s\n", sys->proc_names[i], mica_strerror(r));
+            return r;
+        }
+    }
+    return 0;
 }
 
 /* The arguments bin/fstest gets (the grader expects exactly these). */

@@ -1,159 +1,246 @@
 /*
  * shell.c: the shell. Prints SHELL_PROMPT, reads a line from the console
- * server, splits it into words at spaces and runs the built-in its first
- * word names. Errors are one line, "sh: <what>", and the shell goes on.
+ * server, splits it into words at blanks, and runs the built-in its first
+ * word names, or else the program bin/<word> (procs.c). Errors are one
+ * line, "sh: <what>", and the shell goes on, whatever the line was.
  *
- *   help              the built-ins
- *   echo WORD...      the words, separated by one space
- *   ps                every thread this process holds a capability to:
- *                     id, state, priority, CPU ticks, name; then kernel totals
- *   crash SERVER      fault injection (lab 7): needs the reincarnation server
- *   halt              power off cleanly (status 0) through the machine capability
+ *   help  echo  halt                   here
+ *   ls  cat  mkdir  rm  cd  pwd        files.c, through the file server
+ *   ps  kill  crash  service           procs.c, through proc and rs
+ *
+ * A line is: words, at most one "> FILE" (create or truncate) or
+ * ">> FILE" (append) anywhere after the first word, and an optional final
+ * "&" (programs only: do not wait). "> FILE" alone creates or empties FILE.
  */
 #include <stdio.h>
-#include <string.h>
+#include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys.h>
 #include <consio.h>
-#include <mica/cap.h>
 #include <mica/error.h>
 #include <mica/proto/console.h>
-#include "shell.h"
+#include "sh.h"
 
-#define MAX_WORDS 16
+struct shell_caps sh_caps;
 
-static cap_t machine_cap;
+/* The last byte the shell wrote to the console (0: none yet), so that the
+ * prompt and errors start on a line of their own. */
+static char console_last;
+
+static void console_out(const char *s, size_t n)
+{
+    if (n > 0) {
+        console_write(s, n);
+        console_last = s[n - 1];
+    }
+}
+
+void out_write(const char *s, size_t n)
+{
+    if (!redirect_write(s, n))
+        console_out(s, n);
+}
+
+void sh_error(const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line + 4, sizeof line - 5, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n > sizeof line - 6)
+        n = sizeof line - 6;
+    memcpy(line, "sh: ", 4);
+    line[4 + n] = '\n';
+    if (console_last != '\n' && console_last != 0)
+        console_out("\n", 1);
+    console_out(line, 4 + n + 1);
+}
+
+void outf(const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        out_write(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+/* ---- built-ins of this file ---------------------------------------------------- */
 
 static int cmd_help(int argc, char **argv);
 
 static int cmd_echo(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        printf("%s%s", argv[i], i + 1 < argc ? " " : "");
-    printf("\n");
-    return 0;
-}
-
-static const char *state_name(int32_t s)
-{
-    static const char *const names[] = { "suspended", "ready", "running", "sleeping",
-                                         "blocked", "dead" };
-    return s >= 0 && s < (int32_t)(sizeof names / sizeof names[0]) ? names[s] : "?";
-}
-
-static int cmd_ps(int argc, char **argv)
-{
-    uint64_t seen[CAP_TABLE_SLOTS];
-    unsigned nseen = 0;
-    struct kernel_stats ks;
-    printf("%4s %-9s %4s %6s %s\n", "ID", "STATE", "PRIO", "TICKS", "NAME");
-    for (cap_t slot = 0; slot < CAP_TABLE_SLOTS; slot++) {
-        struct cap_info ci;
-        struct thread_info ti;
-        if (sys_cap_info(slot, (long)&ci) < 0 || ci.type != CAP_TYPE_THREAD)
-            continue;
-        if (sys_thread_info(slot, (long)&ti) < 0)
-            continue;
-        bool dup = false;
-        for (unsigned i = 0; i < nseen; i++)
-            dup |= seen[i] == ti.id;
-        if (dup)
-            continue;
-        seen[nseen++] = ti.id;
-        printf("%4lu %-9s %4d %6lu %s\n", ti.id, state_name(ti.state), ti.priority, ti.cpu_ticks,
-               ti.name);
+    for (int i = 1; i < argc; i++) {
+        out_write(argv[i], strlen(argv[i]));
+        out_write(i + 1 < argc ? " " : "\n", 1);
     }
-    if (sys_kernel_stats((long)&ks) == 0)
-        printf("ticks=%lu threads=%lu free_frames=%lu switches=%lu\n", ks.ticks, ks.threads,
-               ks.free_frames, ks.context_switches);
+    if (argc == 1)
+        out_write("\n", 1);
     return 0;
-}
-
-static int cmd_crash(int argc, char **argv)
-{
-    if (argc != 2) {
-        printf("sh: usage: crash SERVER\n");
-        return 1;
-    }
-    printf("sh: crash %s: not available yet: no reincarnation server (lab 7)\n", argv[1]);
-    return 1;
 }
 
 static int cmd_halt(int argc, char **argv)
 {
-    long r = sys_poweroff(machine_cap, 0);
-    printf("sh: halt: %s\n", mica_strerror(r));
+    long r = sh_caps.machine ? sys_poweroff(sh_caps.machine, 0) : -E_BADCAP;
+    sh_error("halt: %s", mica_strerror(r));
     return 1;
 }
 
 static const struct builtin {
     const char *name;
     int (*fn)(int argc, char **argv);
+    const char *usage;
     const char *help;
 } builtins[] = {
-    { "help", cmd_help, "list the built-in commands" },
-    { "echo", cmd_echo, "print the arguments" },
-    { "ps", cmd_ps, "threads with state, priority and CPU ticks" },
-    { "crash", cmd_crash, "make a server crash (lab 7)" },
-    { "halt", cmd_halt, "power off" },
+    { "help", cmd_help, "", "list the built-in commands" },
+    { "echo", cmd_echo, "WORD...", "print the words" },
+    { "ls", cmd_ls, "[PATH...]", "list directories: kind, size, name" },
+    { "cat", cmd_cat, "PATH...", "print files" },
+    { "mkdir", cmd_mkdir, "PATH...", "make directories" },
+    { "rm", cmd_rm, "PATH...", "remove files and empty directories" },
+    { "cd", cmd_cd, "[PATH]", "change the current directory (/ without PATH)" },
+    { "pwd", cmd_pwd, "", "print the current directory" },
+    { "ps", cmd_ps, "", "processes: pid, parent, state, threads, CPU ticks, name" },
+    { "kill", cmd_kill, "PID...", "end processes" },
+    { "crash", cmd_crash, "SERVER [N]", "make a server crash now, or within its next N requests" },
+    { "service", cmd_service, "up|status NAME [PATH]", "supervise program PATH as NAME, or show NAME" },
+    { "halt", cmd_halt, "", "power off" },
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
 
 static int cmd_help(int argc, char **argv)
 {
     for (unsigned i = 0; i < NBUILTINS; i++)
-        printf("%-6s %s\n", builtins[i].name, builtins[i].help);
+        outf("%-7s %-21s %s\n", builtins[i].name, builtins[i].usage, builtins[i].help);
+    outf("NAME [ARG...] runs the program bin/NAME; add '> FILE', '>> FILE' or a final '&'\n");
     return 0;
 }
 
-/* Split line in place at spaces; returns the number of words. */
-static int split(char *line, char **argv)
+/* ---- reading and running lines ------------------------------------------------- */
+
+static bool blank(char c)
 {
-    int argc = 0;
-    for (char *p = line; *p;) {
-        while (*p == ' ' || *p == '\t')
+    return c == ' ' || c == '\t';
+}
+
+/* Split line in place into c (see the top of the file for the syntax).
+ * Returns NULL, or what is wrong with the line. */
+static const char *parse(char *line, struct command *c)
+{
+    bool want_file = false;
+    memset(c, 0, sizeof *c);
+    for (char *p = line;;) {
+        while (blank(*p))
             *p++ = '\0';
-        if (!*p)
+        if (*p == '\0')
             break;
-        if (argc == MAX_WORDS)
-            return -1;
-        argv[argc++] = p;
-        while (*p && *p != ' ' && *p != '\t')
-            p++;
+        if (c->background)
+            return "syntax error: '&' must end the line";
+        if (*p == '>') {
+            if (want_file)
+                return "syntax error: '>' needs a file name";
+            if (c->redirect)
+                return "syntax error: one '>' per command";
+            *p++ = '\0';
+            c->append = *p == '>';
+            if (c->append)
+                *p++ = '\0';
+            want_file = true;
+        } else if (*p == '&') {
+            if (want_file)
+                return "syntax error: '>' needs a file name";
+            *p++ = '\0';
+            c->background = true;
+        } else {
+            char *word = p;
+            while (*p && !blank(*p) && *p != '>' && *p != '&')
+                p++;                    /* the next round ends the word with a NUL */
+            if (want_file) {
+                c->redirect = word;
+                want_file = false;
+            } else if (c->argc == SH_MAX_WORDS) {
+                return "too many words (at most 32)";
+            } else {
+                c->argv[c->argc++] = word;
+            }
+        }
     }
-    argv[argc] = NULL;
-    return argc;
+    if (want_file)
+        return "syntax error: '>' needs a file name";
+    if (c->background && c->argc == 0)
+        return "syntax error: '&' needs a command";
+    return NULL;
+}
+
+static void run_builtin(const struct builtin *b, struct command *c)
+{
+    if (c->background) {
+        sh_error("%s: a built-in cannot run in the background", b->name);
+        return;
+    }
+    if (c->redirect) {
+        long r = redirect_open(c);
+        if (r < 0) {
+            sh_error("%s: %s", c->redirect, mica_strerror(r));
+            return;
+        }
+    }
+    b->fn(c->argc, c->argv);
+    if (c->redirect) {
+        long r = redirect_close();
+        if (r < 0)
+            sh_error("%s: %s", c->redirect, mica_strerror(r));
+    }
 }
 
 static void run_line(char *line)
 {
-    char *argv[MAX_WORDS + 1];
-    int argc = split(line, argv);
-    if (argc < 0) {
-        printf("sh: too many words (at most %d)\n", MAX_WORDS);
+    struct command c;
+    const char *why = parse(line, &c);
+    if (why) {
+        sh_error("%s", why);
         return;
     }
-    if (argc == 0)
+    if (c.argc == 0) {
+        if (c.redirect) {               /* "> FILE" alone: create or empty it */
+            long r = redirect_open(&c);
+            if (r == 0)
+                r = redirect_close();
+            if (r < 0)
+                sh_error("%s: %s", c.redirect, mica_strerror(r));
+        }
         return;
+    }
     for (unsigned i = 0; i < NBUILTINS; i++)
-        if (strcmp(argv[0], builtins[i].name) == 0) {
-            builtins[i].fn(argc, argv);
+        if (strcmp(c.argv[0], builtins[i].name) == 0) {
+            run_builtin(&builtins[i], &c);
             return;
         }
-    printf("sh: %s: command not found (try help)\n", argv[0]);
+    program_run(&c);
 }
 
-int shell_run(cap_t machine)
+int shell_run(const struct shell_caps *caps)
 {
     char line[CONSOLE_IO_MAX + 1];
-    machine_cap = machine;
+    sh_caps = *caps;
     for (;;) {
-        console_write(SHELL_PROMPT, strlen(SHELL_PROMPT));
+        jobs_reap();
+        if (console_last != '\n' && console_last != 0)
+            console_out("\n", 1);
+        console_out(SHELL_PROMPT, strlen(SHELL_PROMPT));
         long n = console_readline(line, sizeof line);
         if (n < 0) {
             printf("sh: reading the console: %s\n", mica_strerror(n));
             return (int)n;
         }
+        console_last = '\n';            /* the console echoed the line and its end */
         run_line(line);
     }
 }

@@ -18,7 +18,7 @@
 #include <mica/error.h>
 #include <mica/proto/names.h>
 #include <mica/proto/proc.h>
-#include "../../servers/fs/client.h"
+#include <fsclient.h>
 
 #define BIG_SIZE  (7 * 1024 + 77)       /* 29 blocks: direct and indirect */
 #define RECV_SLOT 20                    /* where looked-up capabilities arrive */

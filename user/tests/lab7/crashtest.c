@@ -43,10 +43,10 @@
 #include <rpc.h>
 #include <consio.h>
 #include <naming.h>
+#include <fsclient.h>
 #include <mica/error.h>
 #include <mica/proto/proc.h>
 #include <mica/proto/rs.h>
-#include "../../servers/fs/client.h"
 
 #define RECORDS      160        /* records written */
 #define REC_SIZE     64         /* bytes per record */
