@@ -26,7 +26,7 @@
 #include "../../servers/fs/blockclient.h"
 #include "lab6.h"
 
-#define DISK_BLOCKS 2048        /* 512 KiB */
+#define DISK_BLOCKS 4096        /* 1 MiB: the archive, programs included, and room to spare */
 #define INODES      64
 #define BIG_SIZE    (40 * 1024 + 123)
 
