@@ -177,6 +177,7 @@ long sys_frame_split(cap_t frame, uint64_t offset, uint64_t pages);
 long sys_frame_map(cap_t frame, uint64_t index, cap_t space, uint64_t va, uint64_t rights);
 long sys_frame_unmap(cap_t space, uint64_t va);
 long sys_space_create(void);
+long sys_space_kill(cap_t space);
 
 /* irq.c: IRQ lines and I/O ports for user-level drivers (mica/device.h) */
 struct irq_line;

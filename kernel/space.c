@@ -30,6 +30,7 @@ struct space *space_new(const char *name)
     s->refs = 1;
     list_init(&s->ipc_objects);
     list_init(&s->frame_maps);
+    list_init(&s->threads);
     strlcpy(s->name, name, sizeof s->name);
     return s;
 }

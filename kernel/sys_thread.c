@@ -153,3 +153,40 @@ long sys_thread_kill(cap_t slot)
     int err = lookup_thread(slot, RIGHT_WRITE, &t);
     return err ? err : thread_kill(t);
 }
+
+/* Kill every thread of a space (mica/syscall.h): the caller's own last, if
+ * it is one of them. Returns how many others died. Needs RIGHT_WRITE. */
+long sys_space_kill(cap_t slot)
+{
+    struct space *s;
+    int err = cap_lookup(current()->space, slot, CAP_TYPE_SPACE, RIGHT_WRITE, (void **)&s);
+    if (err)
+        return err;
+    long killed = 0;
+    bool self = false;
+    struct list_node *n;
+    space_get(s);                   /* the last thread's death must not free it under us */
+    while ((n = list_front(&s->threads)) != NULL) {
+        struct thread *t = list_entry(n, struct thread, space_node);
+        if (t == current()) {       /* move ourselves to the back and go on */
+            list_remove(n);
+            self = true;
+            if (list_empty(&s->threads)) {
+                list_push_back(&s->threads, n);
+                break;
+            }
+            list_push_back(&s->threads, n);
+            continue;
+        }
+        int r = thread_kill(t);
+        if (r < 0) {                /* cannot happen with a working thread_kill */
+            space_put(s);
+            return r;
+        }
+        killed++;
+    }
+    space_put(s);
+    if (self)
+        thread_exit(THREAD_STATUS_KILLED);
+    return killed;
+}

@@ -63,11 +63,13 @@ static struct thread *thread_alloc(const char *name, int priority, struct space 
     list_node_init(&t->run_node);
     list_node_init(&t->timer_node);
     list_node_init(&t->fault_node);
+    list_node_init(&t->space_node);
     list_init(&t->joiners);
     if (s) {
         t->space = s;
         space_get(s);
         s->live_threads++;
+        list_push_back(&s->threads, &t->space_node);
     }
     nthreads++;
     return t;
@@ -193,6 +195,8 @@ static void thread_die(struct thread *t, int status)
     sched_trace_exit(t);
     wake_joiners(t, status);
     ipc_thread_exit(t);
+    if (list_linked(&t->space_node))
+        list_remove(&t->space_node);
     if (t->space && --t->space->live_threads == 0)
         space_last_thread_exited(t->space, status);
 }

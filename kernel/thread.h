@@ -90,6 +90,7 @@ struct thread {
     struct endpoint *fault_ep;  /* weak: cleared when it dies; NULL: killed on a fault */
     uint64_t fault_badge;       /* the badge of the capability it was set with */
     struct list_node fault_node;/* on fault_ep->fault_clients */
+    struct list_node space_node;/* on space->threads while not dead */
 };
 
 /*
@@ -101,6 +102,7 @@ struct space {
     struct vm_space *vm;        /* [i] page tables (vm.c) */
     int refs;
     int live_threads;           /* threads in this space that are not dead */
+    struct list threads;        /* those threads (thread.space_node) */
     uint64_t cpu_ticks;         /* timer ticks its threads ran, the dead ones' included */
     struct cap_table *caps;     /* [i] */
     char name[20];              /* [i] for messages */

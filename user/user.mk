@@ -84,6 +84,7 @@ mmtest_OBJS := $B/user/tests/lab5/mmtest.o $B/user/tests/lab5/mmcheck.o
 # The root task: the scenario runner and the scenarios built into it.
 root_OBJS := \
 	$B/user/root/main.o \
+	$B/user/root/system.o \
 	$B/user/tests/lab3/ring3.o \
 	$B/user/tests/lab3/badsys.o \
 	$B/user/tests/lab3/rr.o \

@@ -3,6 +3,7 @@
  * starter over a bootstrap endpoint (selfspace.h).
  */
 #include <selfspace.h>
+#include <mica/proto/proc.h>
 #include <messaging.h>
 #include <sys.h>
 #include <mica/error.h>
@@ -14,9 +15,17 @@ long self_space_request(struct ipc_buffer *buf)
     if (sys_cap_info(CAP_SELF_SPACE, (long)&ci) == 0 && ci.type == CAP_TYPE_SPACE)
         return 0;
     buf->recv_slot = CAP_SELF_SPACE;
-    long r = ipc_call(SELF_SPACE_BOOTSTRAP, MSG_INFO(0, 0, 0), NULL, &m);
+    long r;
+    if (sys_cap_info(SELF_SPACE_BOOTSTRAP, (long)&ci) == 0) {
+        r = ipc_call(SELF_SPACE_BOOTSTRAP, MSG_INFO(0, 0, 0), NULL, &m);
+        sys_cap_delete(SELF_SPACE_BOOTSTRAP);
+    } else {
+        /* Started by the process manager: it hands out our space. */
+        r = ipc_call(PROC_CAP_PROC, MSG_INFO(PROC_SELF_SPACE, 0, 0), NULL, &m);
+        if (r == 0 && MSG_LABEL(m.info) != 0)
+            r = -(long)MSG_LABEL(m.info);
+    }
     buf->recv_slot = 0;
-    sys_cap_delete(SELF_SPACE_BOOTSTRAP);
     if (r == 0 && !MSG_HAS_CAP(m.info))
         r = -E_BADCAP;
     return r;

@@ -6,8 +6,9 @@
  * task its boot-info page (MICA_BOOTINFO_MAGIC), spawn() passes a child its
  * struct spawn_startup (SPAWN_STARTUP_MAGIC) with argc and argv.
  *
- * A spawned program whose slot PROC_CAP_MM holds an endpoint has a memory
- * manager: its heap grows through it (mm_attach(), before main).
+ * A spawned program whose slot PROC_CAP_MM holds a badged endpoint (badge =
+ * its pid) has a memory manager: its heap grows through it (mm_attach(),
+ * before main). The process manager's own, unbadged one is only for minting.
  */
 #include <stdlib.h>
 #include <boot.h>
@@ -31,7 +32,8 @@ void ulib_start(const void *startup)
     if (magic && *magic == SPAWN_STARTUP_MAGIC) {
         const struct spawn_startup *st = startup;
         struct cap_info ci;
-        if (sys_cap_info(PROC_CAP_MM, (long)&ci) == 0 && ci.type == CAP_TYPE_ENDPOINT)
+        if (sys_cap_info(PROC_CAP_MM, (long)&ci) == 0 && ci.type == CAP_TYPE_ENDPOINT &&
+            ci.badge != 0)                  /* unbadged: bin/proc's, to mint from */
             mm_attach(PROC_CAP_MM);
         exit(main((int)st->argc, st->argv));
     }

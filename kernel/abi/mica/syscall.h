@@ -63,6 +63,7 @@
     X(50, frame_map,           5)  /* (cap_t frame, index, cap_t space, va, rights) */ \
     X(51, frame_unmap,         2)  /* (cap_t space, va) */                    \
     X(52, space_create,        0)  /* -> cap */                               \
+    X(53, space_kill,          1)  /* (cap_t space) -> threads killed */      \
     X(64, poweroff,            2)  /* (cap_t machine, int status) */          \
     X(65, irq_bind,            3)  /* (cap_t machine, irq, cap_t ntfn) -> cap; mica/device.h */ \
     X(66, irq_ack,             1)  /* (cap_t irq) */                          \

@@ -254,12 +254,16 @@ static int watch(void *arg)
 /* Unmap and free p's memory (its pages go back to the pool). */
 void proc_free_memory(struct proc *p)
 {
+    if (p->space)
+        sys_space_kill(p->space);       /* threads the main one left behind */
     if (pm.use_mm)
         mm_unregister(p);
     if (p->frames)
         frame_pool_put(&pm.pool, p->frames);
-    if (p->space)
+    if (p->space) {
+        sys_cap_revoke(p->space);       /* the process's own copy (PROC_SELF_SPACE) */
         sys_cap_delete(p->space);
+    }
     p->frames = p->space = 0;
 }
 

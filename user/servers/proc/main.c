@@ -93,6 +93,7 @@ static bool expected(uint64_t label, unsigned *words, bool *cap)
         *words = PROTO_WORDS(struct proc_give);
         *cap = true;
         return true;
+    case PROC_SELF_SPACE: *words = 0; return true;
     case PROC_ADOPT:
         *words = PROTO_WORDS(struct proc_adopt);
         *cap = true;
@@ -119,6 +120,7 @@ static uint64_t handle(const struct ipc_msg *m, const uint64_t *w, cap_t recv, b
     case PROC_LIST:   return proc_list_request((const void *)w, rp);
     case PROC_GIVE:   return proc_give_request(m->badge, (const void *)w, recv, kept);
     case PROC_ADOPT:  return proc_adopt_request(m->badge, (const void *)w, recv, kept, rp);
+    case PROC_SELF_SPACE: return proc_self_space_request(m->badge, rp);
     case PROC_SET_STANDARD:
         return proc_set_standard_request(m->badge, (const void *)w, recv, kept);
     }
@@ -165,8 +167,9 @@ int main(int argc, char **argv)
         return 1;
     cap_t recv = 0;
     for (;;) {
-        if (!recv)
-            recv = free_slot();
+        struct cap_info ci;
+        if (!recv || sys_cap_info(recv, (long)&ci) == 0)
+            recv = free_slot();         /* a request's own allocations may have taken it */
         buf.recv_slot = recv;
         r = ipc_recv(PROC_CAP_SERVICE, TIMEOUT_FOREVER, &m);
         if (r < 0) {

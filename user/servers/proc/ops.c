@@ -157,6 +157,8 @@ uint64_t proc_kill_request(uint64_t badge, const struct proc_pid *rq)
         r = -E_PERM;
     else if (proc_state(p, &status) == PROC_ZOMBIE)
         r = 0;
+    else if (p->space && (r = sys_space_kill(p->space)) >= 0)
+        r = 0;                      /* every thread of it, the main one included */
     else if ((r = sys_thread_kill(p->thread)) == -E_DEAD)
         r = 0;
     else if (r == -E_NORIGHTS)      /* an adopted process we may only watch */
@@ -227,6 +229,21 @@ uint64_t proc_adopt_request(uint64_t badge, const struct proc_adopt *rq, cap_t c
     rp->words[0] = p->pid;
     rp->len = 1;
     printf("proc: adopt pid=%lu name=%s\n", p->pid, p->name);
+    return 0;
+}
+
+/* PROC_SELF_SPACE: a copy of the caller's own space capability. The copy we
+ * reply with is deleted after the reply; the caller's is derived from our
+ * p->space, which proc_free_memory() revokes. */
+uint64_t proc_self_space_request(uint64_t badge, struct reply *rp)
+{
+    struct proc *p = proc_find(badge & PROC_BADGE_PID_MASK);
+    if (!p || p->adopted || !p->space)
+        return E_NOENT;
+    long c = sys_cap_copy(p->space, -1);
+    if (c < 0)
+        return (uint64_t)-c;
+    rp->cap = c;
     return 0;
 }
 

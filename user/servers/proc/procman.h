@@ -103,6 +103,7 @@ uint64_t proc_list_request(const struct proc_pid *rq, struct reply *rp);
 uint64_t proc_give_request(uint64_t badge, const struct proc_give *rq, cap_t cap, bool *kept);
 uint64_t proc_adopt_request(uint64_t badge, const struct proc_adopt *rq, cap_t cap, bool *kept,
                             struct reply *rp);
+uint64_t proc_self_space_request(uint64_t badge, struct reply *rp);
 uint64_t proc_set_standard_request(uint64_t badge, const struct proc_give *rq, cap_t cap,
                                    bool *kept);
 

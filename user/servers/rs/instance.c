@@ -29,6 +29,7 @@
 #include <mica/mem.h>
 #include <mica/cap.h>
 #include <mica/proto/proc.h>
+#include <process.h>
 #include "service.h"
 
 #define PAGE 4096UL
@@ -39,9 +40,18 @@ static size_t archive_size;
 static struct frame_pool pool;
 static uint64_t next_pid = 100; /* rs numbers its instances until proc gives pids */
 
-/* Map the archive copy read-only and take the memory piece. */
+static bool use_proc;           /* the process manager starts the instances */
+
+/* With an endpoint at RS_CAP_PROC, the process manager starts the instances;
+ * else map the archive copy read-only and take the memory piece. */
 long instance_init(void)
 {
+    struct cap_info ci;
+    if (sys_cap_info(RS_CAP_PROC, (long)&ci) == 0 && ci.type == CAP_TYPE_ENDPOINT) {
+        use_proc = true;
+        proc_attach(RS_CAP_PROC);
+        return 0;
+    }
     struct frame_info fi;
     long r = sys_frame_info(RS_CAP_ARCHIVE, (long)&fi);
     for (uint64_t i = 0; r == 0 && i < fi.pages; i++)
@@ -58,6 +68,8 @@ long instance_init(void)
 long instance_find(const char *path)
 {
     struct archive_entry e;
+    if (use_proc)
+        return 0;                       /* proc says E_NOENT when it starts it */
     return archive_find(archive, archive_size, path, &e);
 }
 
@@ -68,8 +80,43 @@ static long bootstrap_space(cap_t boot_ep, struct process *p)
     return buf ? self_space_grant(boot_ep, p->space, buf, BOOTSTRAP_TICKS) : -E_NOMEM;
 }
 
+/* Through the process manager: stage the capabilities, spawn. */
+static long instance_start_proc(struct service *s)
+{
+    cap_t made[2] = { 0 };
+    long r = sys_cap_mint(s->ep, -1, RIGHT_RECV, 0);
+    if (r < 0)
+        return r;
+    made[0] = r;
+    r = proc_give(PROC_CAP_SERVICE, made[0]);
+    if (r == 0 && s->dep) {
+        if ((r = sys_cap_mint(s->dep->ep, -1, RIGHT_SEND, 0)) >= 0) {
+            made[1] = r;
+            r = proc_give(PROC_CAP_DEP, made[1]);
+        }
+    }
+    if (r == 0 && s->console && (r = proc_give(PROC_CAP_EXTRA, RS_CAP_PORTS)) == 0 &&
+        (r = proc_give(PROC_CAP_EXTRA + 1, RS_CAP_IRQ)) == 0)
+        r = proc_give(PROC_CAP_EXTRA + 2, RS_CAP_IRQ_NTFN);
+    const char *argv[] = { s->name };
+    cap_t thread = 0;
+    uint64_t pid = 0;
+    if (r == 0 && (r = proc_spawn(s->path, 1, argv, &pid, &thread)) == 0) {
+        s->inst.thread = thread;
+        s->inst.space = s->inst.frames = 0;
+        s->inst.pid = pid;
+    }
+    for (int i = 0; i < 2; i++)
+        if (made[i] > 0)
+            sys_cap_delete(made[i]);
+    return r;
+}
+
 long instance_start(struct service *s)
 {
+    if (use_proc)
+        return instance_start_proc(s);
+
     struct spawn_cap caps[8];
     unsigned n = 0;
     cap_t made[3] = { 0 };              /* copies to delete once the child has its own */
@@ -125,6 +172,14 @@ long instance_wait(struct instance *in)
 
 void instance_reap(struct instance *in)
 {
+    if (use_proc) {                     /* proc freed it; collect its status */
+        uint64_t done;
+        int64_t status;
+        for (int i = 0; i < 100 && proc_collect(in->pid, &done, &status) == -E_AGAIN; i++)
+            sys_sleep(1);
+        in->thread = in->space = in->frames = 0;
+        return;
+    }
     frame_pool_put(&pool, in->frames);  /* unmaps every page of the dead process */
     sys_cap_delete(in->space);
     in->thread = in->space = in->frames = 0;

@@ -128,6 +128,11 @@
  * E_AGAIN until then. The reply says whether its start-up worked.
  */
 #define PROC_BOOT   (PROTO_BASE_PROC + 8)
+/** nothing -> nothing, with a capability to the caller's own address space
+ *  (all rights), for creating threads. The process manager revokes it when the
+ *  process ends, so the space does not keep itself alive. E_NOENT for a caller
+ *  it did not spawn. */
+#define PROC_SELF_SPACE (PROTO_BASE_PROC + 9)
 /** @} */
 
 /** proc_spawn.flags: the child's PROC_CAP_PROC carries PROC_BADGE_MANAGER (managers only). */
