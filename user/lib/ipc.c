@@ -3,7 +3,6 @@
  * generated stubs in sys.h return only rax.
  */
 #include <messaging.h>
-#include <thread.h>
 #include <sys.h>
 
 long ipc_syscall(long num, cap_t slot, uint64_t info, const uint64_t *w, struct ipc_msg *out)
@@ -35,8 +34,5 @@ long ipc_syscall(long num, cap_t slot, uint64_t info, const uint64_t *w, struct 
 
 long ipc_buffer_register(struct ipc_buffer *buf)
 {
-    long r = sys_ipc_set_buffer((long)buf);
-    if (r == 0)
-        *thread_local() = buf;          /* what ipc_buffer_self() hands out from now on */
-    return r;
+    return sys_ipc_set_buffer((long)buf);
 }

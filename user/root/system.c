@@ -27,6 +27,7 @@
 #include <mmclient.h>
 #include <fsclient.h>
 #include <naming.h>
+#include <consio.h>
 #include <mica/cap.h>
 #include <mica/error.h>
 #include <mica/proto/names.h>
@@ -41,7 +42,7 @@
 #define COPY_WINDOW 0x0000580000000000ULL   /* where the root fills the archive copy */
 #define SERVICE_WAIT 200                    /* ticks to wait for rs's services */
 
-static struct ipc_buffer buf __attribute__((aligned(4096)));
+static struct ipc_buffer *buf;               /* ipc_buffer_self(): the libraries' too */
 static struct frame_pool pool;
 static const void *archive;
 static size_t archive_size;
@@ -116,7 +117,7 @@ static long lookup(const char *name)
         slot++;
     if (slot == CAP_TABLE_SLOTS)
         return -E_FULL;
-    long r = naming_lookup(names, &buf, name, slot);
+    long r = naming_lookup(names, buf, name, slot);
     return r < 0 ? r : slot;
 }
 
@@ -135,7 +136,7 @@ static long wait_service(const char *name)
 /* Copy every file of the archive but the programs (bin/) into the file system. */
 static long seed(cap_t fs, unsigned *files)
 {
-    struct fs_client c = { fs, &buf };
+    struct fs_client c = { fs, buf };
     struct archive a;
     struct archive_entry e;
     char path[FS_PATH_MAX];
@@ -193,7 +194,7 @@ static long start_core(cap_t *proc_mgr)
         return mm_ep;
     sys_cap_delete(mm_piece);
     long mm_mgr = sys_cap_mint(mm_ep, -1, RIGHT_SEND | RIGHT_GRANT, MM_BADGE_MANAGER);
-    if (mm_mgr < 0 || (r = mm_init(mm_mgr, &buf, pm.space)) < 0)
+    if (mm_mgr < 0 || (r = mm_init(mm_mgr, buf, pm.space)) < 0)
         return mm_mgr < 0 ? mm_mgr : r;
 
     /* proc: argv[1] is the archive's size. */
@@ -265,7 +266,8 @@ int system_boot(void)
     cap_t proc_mgr, rs;
     long r;
     unsigned files = 0;
-    ipc_buffer_register(&buf);
+    if (!(buf = ipc_buffer_self()))
+        return 1;
     if ((r = initrd_find(&archive, &archive_size)) < 0 ||
         (r = frame_pool_init(&pool, CAP_BOOT_FRAMES)) < 0) {
         printf("init: no boot archive or memory: %s\n", mica_strerror(r));
@@ -293,7 +295,8 @@ int system_boot(void)
                    mica_strerror(r));
             return 1;
         }
-    /* The shell: the machine capability for halt, a name-server lookup capability. */
+    /* The shell: the machine capability for halt, a name-server lookup capability;
+     * a manager at proc, so that its kill reaches any process (the operator's shell). */
     long lk = sys_cap_mint(names_ep, -1, RIGHT_SEND, 4 << 8 | NAMES_PERM_LOOKUP);
     const char *argv[] = { "sh" };
     uint64_t pid;
@@ -301,7 +304,7 @@ int system_boot(void)
     int64_t status = 1;
     if ((r = proc_give(PROC_CAP_MACHINE, CAP_MACHINE)) < 0 ||
         (r = proc_give(PROC_CAP_NAMES, lk)) < 0 ||
-        (r = proc_spawn("bin/sh", 1, argv, &pid, &thread)) < 0 ||
+        (r = proc_spawn_flags("bin/sh", 1, argv, PROC_SPAWN_MANAGER, &pid, &thread)) < 0 ||
         (r = proc_wait(pid, thread, &status)) < 0) {
         printf("init: shell: %s\n", mica_strerror(r));
         return 1;

@@ -53,9 +53,7 @@ static inline long ipc_reply_recv(cap_t ep, uint64_t info, const uint64_t *w, st
 
 /**
  * @brief Give the calling thread an IPC buffer (from a static per-thread pool
- *        is the caller's business; the buffer must stay valid). It is also
- *        what ipc_buffer_self() returns for this thread from then on, so the
- *        libraries that use ipc_buffer_self() do not replace it.
+ *        is the caller's business; the buffer must stay valid).
  * @param buf the buffer, or NULL for none.
  * @return 0 or -E_FAULT.
  */

@@ -18,6 +18,8 @@
  *   thread_suspend, thread_kill
  *                   never aimed at the fuzzing thread (nobody would resume
  *                   it; it would end the run).
+ *   space_kill      never aimed at a space (it may be the fuzzer's own);
+ *                   every other kind of argument is tried.
  *   sleep, join, ipc_recv   at most 3 ticks (a long wait is no kernel failure).
  *   ipc_send, ipc_call, ipc_reply_recv, notify_wait
  *                   may wait forever, so only children make them; the
@@ -47,6 +49,7 @@
 #include <sys.h>
 #include <boot.h>
 #include <mica/ipc.h>
+#include <mica/cap.h>
 #include "fuzz.h"
 
 #define KERNEL_IMAGE    0xFFFFFFFF80100000UL
@@ -342,6 +345,12 @@ void fuzz_make(struct rng *r, struct fuzz_req *req, bool main_thread)
         if (names_main_thread(req->arg[0]))
             req->arg[0] = CAP_NULL;
         break;
+    case SYS_space_kill: {
+        struct cap_info ci;
+        if (sys_cap_info(req->arg[0], (long)&ci) == 0 && ci.type == CAP_TYPE_SPACE)
+            req->arg[0] = CAP_NULL;
+        break;
+    }
     case SYS_sleep:
         req->arg[0] = (long)rng_below(r, 4);
         break;
