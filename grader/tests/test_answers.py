@@ -89,3 +89,8 @@ def test_answers_lab5(pytestconfig: pytest.Config) -> None:
 @grade(lab=6, points=0, title="answers/lab6.md answers every question")
 def test_answers_lab6(pytestconfig: pytest.Config) -> None:
     check_answers(Path(pytestconfig.rootpath), 6)
+
+
+@grade(lab=7, points=0, title="answers/lab7.md answers every question")
+def test_answers_lab7(pytestconfig: pytest.Config) -> None:
+    check_answers(Path(pytestconfig.rootpath), 7)
