@@ -34,6 +34,7 @@
 #include <mica/error.h>
 #include <mica/proto/names.h>
 #include "../tests/lab6/lab6.h"
+#include "servers.h"
 
 #define POOL_PAGES  2048                        /* proc's memory for programs: 8 MiB */
 #define COPY_WINDOW 0x0000580000000000ULL       /* where the root fills the archive copy */
@@ -48,24 +49,6 @@ static const void *archive;
 static size_t archive_size;
 
 /* ---- start-up ---- */
-
-/* Copy the archive into a piece of the pool; returns a read-only capability to it. */
-static long copy_archive(void)
-{
-    uint64_t pages = (archive_size + 4095) / 4096;
-    long piece = frame_pool_take(&pool, pages);
-    for (uint64_t i = 0; piece >= 0 && i < pages; i++) {
-        long r = sys_frame_map(piece, (long)i, CAP_SELF_SPACE, (long)COPY_WINDOW,
-                               RIGHT_READ | RIGHT_WRITE);
-        if (r < 0)
-            return r;
-        size_t n = archive_size - i * 4096 < 4096 ? archive_size - i * 4096 : 4096;
-        memset((void *)COPY_WINDOW, 0, 4096);
-        memcpy((void *)COPY_WINDOW, (const char *)archive + i * 4096, n);
-        sys_frame_unmap(CAP_SELF_SPACE, (long)COPY_WINDOW);
-    }
-    return piece < 0 ? piece : sys_cap_mint(piece, -1, RIGHT_READ | RIGHT_MAP, 0);
-}
 
 /* Start archive program path with argv and caps; prints "started". */
 static long start(const char *path, int argc, const char *const *argv, const struct spawn_cap *caps,
@@ -104,7 +87,7 @@ static long start_servers(void)
     if ((r = initrd_find(&archive, &archive_size)) < 0 ||
         (r = frame_pool_init(&pool, CAP_BOOT_FRAMES)) < 0)
         return r;
-    long archive_ro = copy_archive();
+    long archive_ro = archive_copy(&pool, archive, archive_size, COPY_WINDOW);
     long prog = frame_pool_take(&pool, POOL_PAGES);
     names_ep = sys_endpoint_create();
     long proc_ep = sys_endpoint_create();

@@ -42,27 +42,6 @@
 
 static struct ipc_buffer buf __attribute__((aligned(4096)));
 
-/* A read-only frame capability of a copy of the archive. */
-static long archive_copy(struct system *sys)
-{
-    uint64_t pages = (sys->archive_size + PAGE - 1) / PAGE;
-    long piece = frame_pool_take(&sys->pool, pages), r = piece;
-    for (uint64_t i = 0; r >= 0 && i < pages; i++) {
-        r = sys_frame_map(piece, (long)i, CAP_SELF_SPACE, (long)(COPY_WINDOW + i * PAGE),
-                          RIGHT_READ | RIGHT_WRITE);
-        if (r == 0) {
-            size_t n = sys->archive_size - i * PAGE < PAGE ? sys->archive_size - i * PAGE : PAGE;
-            memcpy((void *)(COPY_WINDOW + i * PAGE), (const char *)sys->archive + i * PAGE, n);
-            r = sys_frame_unmap(CAP_SELF_SPACE, (long)(COPY_WINDOW + i * PAGE));
-        }
-    }
-    if (r < 0)
-        return r;
-    r = sys_cap_mint(piece, -1, RIGHT_READ | RIGHT_MAP, 0);
-    sys_cap_delete(piece);
-    return r;
-}
-
 /* A server started by the root: its endpoint (all rights) or an error. */
 static long start_names(struct system *sys)
 {
@@ -91,7 +70,7 @@ static long start_rs(struct system *sys)
     long ports = sys_ioport_cap(CAP_MACHINE, COM1, 8);
     long ntfn = sys_notification_create();
     long irq = ntfn < 0 ? ntfn : sys_irq_bind(CAP_MACHINE, IRQ_COM1, ntfn);
-    long archive = archive_copy(sys);
+    long archive = archive_copy(&sys->pool, sys->archive, sys->archive_size, COPY_WINDOW);
     long memory = frame_pool_take(&sys->pool, RS_MEMORY_PAGES);
     long boot = sys_endpoint_create();
     long boot_send = boot < 0 ? boot : sys_cap_mint(boot, -1, RIGHT_SEND, 0);

@@ -46,10 +46,6 @@ long system_spawn(struct system *sys, const char *path, int argc, const char *co
         return r;
     }
     *pid = sys->next_pid++;
-    if (sys->nprocs < SYSTEM_PROCS) {
-        sys->proc_names[sys->nprocs] = argv[0];
-        sys->procs[sys->nprocs++] = *p;
-    }
     printf("init: started %s pid=%lu pages=%lu caps=%u\n", argv[0], *pid, p->pages, ncaps);
     return 0;
 }
@@ -91,15 +87,34 @@ static long names_register_ep(struct system *sys, const char *name, cap_t ep, ui
     return r < 0 ? r : -(long)MSG_LABEL(m.info);
 }
 
-/* Copy every file of the archive but the programs (bin/) into the file system. */
-static long seed(struct system *sys, unsigned *files)
+/* Copy the archive into a piece of pool, filling each page through the
+ * one-page window at `window`; returns a read-only capability to the copy. */
+long archive_copy(struct frame_pool *pool, const void *archive, size_t size, uint64_t window)
 {
-    struct fs_client c = { sys->fs_ep, &root_buf };
+    uint64_t pages = (size + 4095) / 4096;
+    long piece = frame_pool_take(pool, pages);
+    for (uint64_t i = 0; piece >= 0 && i < pages; i++) {
+        long r = sys_frame_map(piece, (long)i, CAP_SELF_SPACE, (long)window,
+                               RIGHT_READ | RIGHT_WRITE);
+        if (r < 0)
+            return r;
+        size_t n = size - i * 4096 < 4096 ? size - i * 4096 : 4096;
+        memset((void *)window, 0, 4096);
+        memcpy((void *)window, (const char *)archive + i * 4096, n);
+        sys_frame_unmap(CAP_SELF_SPACE, (long)window);
+    }
+    return piece < 0 ? piece : sys_cap_mint(piece, -1, RIGHT_READ | RIGHT_MAP, 0);
+}
+
+/* Copy every file of the archive but the programs (bin/) into the file system. */
+long seed_files(const struct fs_client *fs, const void *archive, size_t size, unsigned *files)
+{
+    const struct fs_client c = *fs;
     struct archive a;
     struct archive_entry e;
     char path[FS_PATH_MAX];
     long r;
-    archive_open(&a, sys->archive, sys->archive_size);
+    archive_open(&a, archive, size);
     while ((r = archive_next(&a, &e)) > 0) {
         if (strncmp(e.name, "bin/", 4) == 0 || strcmp(e.name, "bin") == 0)
             continue;
@@ -165,75 +180,12 @@ long servers_start(struct system *sys)
         printf("init: register failed: %s\n", mica_strerror(r));
         return r;
     }
-    r = seed(sys, &files);
+    r = seed_files(&(struct fs_client){ sys->fs_ep, &root_buf }, sys->archive, sys->archive_size,
+                   &files);
     printf("init: seeded files=%u ret=%ld\n", files, r);
     return r;
 }
 
-#define PROC_POOL_PAGES 4096    /* bin/proc's memory for programs: 16 MiB */
-#define COPY_WINDOW 0x0000580000000000ULL   /* where the archive copy is filled */
-#define COPY_PAGE   4096
-
-/* A read-only copy of the boot archive in frames of the pool, for bin/proc. */
-static long archive_copy(struct system *sys)
-{
-    uint64_t pages = (sys->archive_size + COPY_PAGE - 1) / COPY_PAGE;
-    long piece = frame_pool_take(&sys->pool, pages);
-    for (uint64_t i = 0; piece >= 0 && i < pages; i++) {
-        size_t off = i * COPY_PAGE, n = sys->archive_size - off;
-        long r = sys_frame_map(piece, (long)i, CAP_SELF_SPACE, (long)COPY_WINDOW,
-                               RIGHT_READ | RIGHT_WRITE);
-        if (r < 0)
-            return r;
-        memset((void *)COPY_WINDOW, 0, COPY_PAGE);
-        memcpy((void *)COPY_WINDOW, (const char *)sys->archive + off, n < COPY_PAGE ? n : COPY_PAGE);
-        sys_frame_unmap(CAP_SELF_SPACE, (long)COPY_WINDOW);
-    }
-    return piece < 0 ? piece : sys_cap_mint(piece, -1, RIGHT_READ | RIGHT_MAP, 0);
-}
-
-long system_start_proc(struct system *sys)
-{
-    struct process p;
-    uint64_t pid;
-    char size[24];
-    long archive_ro = archive_copy(sys);
-    long prog = frame_pool_take(&sys->pool, PROC_POOL_PAGES);
-    long ep = sys_endpoint_create();
-    if (archive_ro < 0 || prog < 0 || ep < 0)
-        return -E_NOMEM;
-    long recv = sys_cap_mint(ep, -1, RIGHT_RECV, 0);
-    long send = sys_cap_mint(ep, -1, RIGHT_SEND | RIGHT_GRANT, 0);
-    long lookup = sys_cap_mint(sys->names_ep, -1, RIGHT_SEND, sys->next_pid << 8 | NAMES_PERM_LOOKUP);
-    if (recv < 0 || send < 0 || lookup < 0)
-        return -E_NOMEM;
-    snprintf(size, sizeof size, "%lu", sys->archive_size);
-    const char *argv[] = { "proc", size };
-    struct spawn_cap caps[] = {
-        { recv, PROC_CAP_SERVICE }, { lookup, PROC_CAP_NAMES }, { archive_ro, PROC_CAP_ARCHIVE },
-        { prog, PROC_CAP_POOL }, { send, PROC_CAP_PROC },
-    };
-    long r = system_spawn(sys, "bin/proc", 2, argv, caps, 5, &p, &pid);
-    if (r < 0)
-        return r;
-    sys->proc = send;
-    proc_attach(send);
-    if ((r = proc_boot(p.space)) < 0) {
-        printf("init: proc: start-up: %s\n", mica_strerror(r));
-        return r;
-    }
-    for (unsigned i = 0; i < sys->nprocs; i++) {
-        long ro = sys_cap_mint(sys->procs[i].thread, -1, RIGHT_READ, 0);
-        r = ro < 0 ? ro : proc_adopt(sys->proc_names[i], ro, &pid);
-        if (ro >= 0)
-            sys_cap_delete(ro);
-        if (r < 0) {
-            printf("init: proc: adopting %s: %s\n", sys->proc_names[i], mica_strerror(r));
-            return r;
-        }
-    }
-    return 0;
-}
 
 /* The arguments bin/fstest gets (the grader expects exactly these). */
 static const char *const fstest_argv[] = { "fstest", "alpha", "two words", "-n", "42" };

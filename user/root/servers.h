@@ -6,8 +6,7 @@
 #define ROOT_SERVERS_H
 
 #include <spawn.h>
-
-#define SYSTEM_PROCS 8          /* processes started here that the process manager adopts */
+#include <fsclient.h>
 
 struct system {
     struct frame_pool pool;     /* memory for processes */
@@ -17,20 +16,22 @@ struct system {
     cap_t names;                /* the root's badged capability to it (register, lookup) */
     cap_t block_ep, fs_ep;      /* the servers' endpoints, all rights */
     uint64_t next_pid;
-    struct process procs[SYSTEM_PROCS]; /* the first ones system_spawn() started, in order */
-    const char *proc_names[SYSTEM_PROCS]; /* and their names */
-    unsigned nprocs;
     cap_t proc;                 /* the process manager, SEND and GRANT, unbadged (a manager) */
 };
+
+/* Copy the archive into a piece of pool (filled through a one-page window at
+ * `window` in this task); returns a read-only, mappable capability to it. */
+long archive_copy(struct frame_pool *pool, const void *archive, size_t size, uint64_t window);
+
+/* Copy every file of the archive but the programs (bin/) into the file
+ * system behind fs, making directories as needed; counts them in *files. */
+long seed_files(const struct fs_client *fs, const void *archive, size_t size, unsigned *files);
 
 /* Start names, block and fs in that order, register block and fs, seed the
  * file system from the archive. Prints "init: started <name> pid=<n> ...".
  * Returns 0 or the first error. */
 long servers_start(struct system *sys);
 
-/* Start bin/proc (its own memory for programs, a copy of the archive),
- * then let it adopt every process started so far. Sets sys->proc. */
-long system_start_proc(struct system *sys);
 
 /* Start archive program path (e.g. "bin/fstest") with arguments and
  * capabilities; prints "init: started ..." and fills *p and *pid. */

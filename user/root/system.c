@@ -36,6 +36,7 @@
 #include <mica/proto/rs.h>
 #include <mica/device.h>
 #include "system.h"
+#include "servers.h"
 #include "../tests/lab6/lab6.h"
 
 
@@ -47,24 +48,6 @@ static struct frame_pool pool;
 static const void *archive;
 static size_t archive_size;
 static cap_t names_ep, names;               /* all rights; ours (register, lookup) */
-
-/* Copy the archive into a piece of the pool; returns a read-only capability to it. */
-static long copy_archive(void)
-{
-    uint64_t pages = (archive_size + 4095) / 4096;
-    long piece = frame_pool_take(&pool, pages);
-    for (uint64_t i = 0; piece >= 0 && i < pages; i++) {
-        long r = sys_frame_map(piece, (long)i, CAP_SELF_SPACE, (long)COPY_WINDOW,
-                               RIGHT_READ | RIGHT_WRITE);
-        if (r < 0)
-            return r;
-        size_t n = archive_size - i * 4096 < 4096 ? archive_size - i * 4096 : 4096;
-        memset((void *)COPY_WINDOW, 0, 4096);
-        memcpy((void *)COPY_WINDOW, (const char *)archive + i * 4096, n);
-        sys_frame_unmap(CAP_SELF_SPACE, (long)COPY_WINDOW);
-    }
-    return piece < 0 ? piece : sys_cap_mint(piece, -1, RIGHT_READ | RIGHT_MAP, 0);
-}
 
 /* Start a server from the archive ourselves: its endpoint's receive right at
  * PROC_CAP_SERVICE plus caps. Returns the endpoint (all rights) or an error. */
@@ -133,50 +116,13 @@ static long wait_service(const char *name)
     return -E_TIMEOUT;
 }
 
-/* Copy every file of the archive but the programs (bin/) into the file system. */
-static long seed(cap_t fs, unsigned *files)
-{
-    struct fs_client c = { fs, buf };
-    struct archive a;
-    struct archive_entry e;
-    char path[FS_PATH_MAX];
-    long r;
-    archive_open(&a, archive, archive_size);
-    while ((r = archive_next(&a, &e)) > 0) {
-        if (strncmp(e.name, "bin/", 4) == 0 || strcmp(e.name, "bin") == 0)
-            continue;
-        snprintf(path, sizeof path, "/%s", e.name);
-        if ((e.mode & ARCHIVE_TYPE_MASK) == ARCHIVE_TYPE_DIR) {
-            r = fsc_path(&c, FS_MKDIR, path);
-            if (r < 0 && r != -E_EXIST)
-                return r;
-            continue;
-        }
-        for (char *s = path + 1; (s = strchr(s, '/')) != NULL; s++) {
-            *s = '\0';
-            r = fsc_path(&c, FS_MKDIR, path);
-            *s = '/';
-            if (r < 0 && r != -E_EXIST)
-                return r;
-        }
-        struct fs_file f;
-        r = fsc_open(&c, &f, path, FS_O_CREATE | FS_O_TRUNC);
-        for (size_t done = 0; r >= 0 && done < e.size; done += (size_t)r)
-            r = fsc_write(&c, &f, e.data + done, e.size - done);
-        if (r < 0)
-            return r;
-        (*files)++;
-    }
-    return r;
-}
-
 /* names, mm and proc, started by the root itself and adopted into proc's table. */
 static long start_core(cap_t *proc_mgr)
 {
     struct process pn, pm, pp;
     long r;
     uint64_t total = pool.pages;
-    long archive_ro = copy_archive();
+    long archive_ro = archive_copy(&pool, archive, archive_size, COPY_WINDOW);
     long mm_piece = frame_pool_take(&pool, total / 2);
     long prog = frame_pool_take(&pool, total / 4);
     if (archive_ro < 0 || mm_piece < 0 || prog < 0)
@@ -284,7 +230,7 @@ int system_boot(void)
                mica_strerror(fs));
         return 1;
     }
-    r = seed(fs, &files);
+    r = seed_files(&(struct fs_client){ fs, buf }, archive, archive_size, &files);
     printf("init: seeded files=%u ret=%ld\n", files, r);
     const struct { cap_t slot, cap; } std[] = {
         { PROC_CAP_CONSOLE, console }, { PROC_CAP_FS, fs }, { PROC_CAP_RS, rs },
