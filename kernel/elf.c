@@ -8,33 +8,9 @@
 #include "kernel.h"
 #include "thread.h"
 #include "vm.h"
+#include "lib/elf64.h"
 
-#define EI_NIDENT   16
-#define ELFCLASS64  2
-#define ELFDATA2LSB 1
-#define ET_EXEC     2
-#define EM_X86_64   62
-#define PT_LOAD     1
-#define PF_X        1
-#define PF_W        2
 #define ELF_MAX_PHDRS 32
-
-struct elf64_ehdr {
-    unsigned char e_ident[EI_NIDENT];
-    uint16_t e_type, e_machine;
-    uint32_t e_version;
-    uint64_t e_entry, e_phoff, e_shoff;
-    uint32_t e_flags;
-    uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
-};
-
-struct elf64_phdr {
-    uint32_t p_type, p_flags;
-    uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
-};
-
-_Static_assert(sizeof(struct elf64_ehdr) == 64, "ELF header");
-_Static_assert(sizeof(struct elf64_phdr) == 56, "ELF program header");
 
 /* Check the file; on success fill *eh and return NULL, else return why. */
 static const char *elf_check(const uint8_t *file, size_t size, uint64_t limit,
@@ -45,7 +21,7 @@ static const char *elf_check(const uint8_t *file, size_t size, uint64_t limit,
     memcpy(eh, file, sizeof *eh);
     if (memcmp(eh->e_ident, "\177ELF", 4) != 0)
         return "no ELF magic";
-    if (eh->e_ident[4] != ELFCLASS64 || eh->e_ident[5] != ELFDATA2LSB)
+    if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB)
         return "not 64-bit little-endian";
     if (eh->e_type != ET_EXEC)
         return "not an executable (ET_EXEC)";

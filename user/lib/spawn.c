@@ -6,6 +6,7 @@
  * the child. Any failure deletes the space, the thread and the piece again.
  */
 #include <spawn.h>
+#include <elf64.h>
 #include <string.h>
 #include <stdio.h>
 #include <sys.h>
@@ -17,30 +18,7 @@
 #define PAGE_DOWN(x) ((x) & ~(PAGE - 1))
 #define PAGE_UP(x)  (((x) + PAGE - 1) & ~(PAGE - 1))
 
-#define ET_EXEC     2
-#define EM_X86_64   62
-#define EV_CURRENT  1
-#define PT_LOAD     1
-#define PF_X        1
-#define PF_W        2
 #define PHDRS_MAX   16
-
-struct elf64_ehdr {
-    unsigned char e_ident[16];
-    uint16_t e_type, e_machine;
-    uint32_t e_version;
-    uint64_t e_entry, e_phoff, e_shoff;
-    uint32_t e_flags;
-    uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
-};
-
-struct elf64_phdr {
-    uint32_t p_type, p_flags;
-    uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
-};
-
-_Static_assert(sizeof(struct elf64_ehdr) == 64, "ELF header");
-_Static_assert(sizeof(struct elf64_phdr) == 56, "ELF program header");
 
 long frame_pool_init(struct frame_pool *pool, cap_t range)
 {
@@ -157,7 +135,8 @@ static const char *elf_check(const uint8_t *file, size_t size, struct elf64_ehdr
     memcpy(eh, file, sizeof *eh);
     if (memcmp(eh->e_ident, "\177ELF", 4) != 0)
         return "no ELF magic";
-    if (eh->e_ident[4] != 2 || eh->e_ident[5] != 1 || eh->e_ident[6] != EV_CURRENT)
+    if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
+        eh->e_ident[EI_VERSION] != EV_CURRENT)
         return "not 64-bit little-endian ELF version 1";
     if (eh->e_type != ET_EXEC || eh->e_version != EV_CURRENT)
         return "not an executable (ET_EXEC)";

@@ -20,6 +20,7 @@
 #include <sys.h>
 #include <rpc.h>
 #include <archive.h>
+#include <naming.h>
 #include <process.h>
 #include <scenario.h>
 #include <mica/error.h>
@@ -70,21 +71,6 @@ static long start_server(struct system *sys, const char *name, cap_t dep)
     long r = system_spawn(sys, path, 1, argv, caps, dep ? 2 : 1, &p, &pid);
     sys_cap_delete(recv);               /* the server's copy stays */
     return r < 0 ? r : ep;
-}
-
-/* Register endpoint ep under name; lookups get `rights`. */
-static long names_register_ep(struct system *sys, const char *name, cap_t ep, uint64_t rights)
-{
-    struct names_request rq = { .rights = rights };
-    uint64_t w[PROTO_WORDS(rq)];
-    struct ipc_msg m;
-    strlcpy(rq.name, name, sizeof rq.name);
-    memcpy(w, &rq, sizeof rq);
-    for (unsigned i = IPC_REG_WORDS; i < PROTO_WORDS(rq); i++)
-        root_buf.words[i] = w[i];
-    root_buf.send_cap = ep;
-    long r = ipc_call(sys->names, MSG_INFO(NAMES_REGISTER, PROTO_WORDS(rq), 1), w, &m);
-    return r < 0 ? r : -(long)MSG_LABEL(m.info);
 }
 
 /* Copy the archive into a piece of pool, filling each page through the
@@ -175,8 +161,8 @@ long servers_start(struct system *sys)
     if (r < 0)
         return r;
     sys->fs_ep = r;
-    if ((r = names_register_ep(sys, "block", sys->block_ep, RIGHT_SEND)) < 0 ||
-        (r = names_register_ep(sys, "fs", sys->fs_ep, RIGHT_SEND)) < 0) {
+    if ((r = naming_register(sys->names, &root_buf, "block", sys->block_ep, RIGHT_SEND)) < 0 ||
+        (r = naming_register(sys->names, &root_buf, "fs", sys->fs_ep, RIGHT_SEND)) < 0) {
         printf("init: register failed: %s\n", mica_strerror(r));
         return r;
     }
